@@ -1,0 +1,46 @@
+// OpenAI and every OpenAI-compatible server (a preset supplies base URL, key variable and quirks).
+import { GatewayError } from '../../canonical/index.ts';
+import type { ProviderSettings, UpstreamRequest, UpstreamTarget } from '../types.ts';
+import type { ProviderPreset } from '../presets.ts';
+import { toOpenAIChatBody, toOpenAIEmbeddingsBody } from './to-openai-request.ts';
+
+export { mapOpenAIError, classifyOpenAIError } from './map-openai-error.ts';
+export { toOpenAIChatBody, toOpenAIEmbeddingsBody } from './to-openai-request.ts';
+
+export function openAITarget(settings: ProviderSettings, preset: ProviderPreset): UpstreamTarget {
+  const base = trimSlash(settings.apiBase ?? preset.defaultBase ?? '');
+  if (!base) {
+    throw new GatewayError({
+      status: 500,
+      kind: 'bad_request',
+      code: 'missing_api_base',
+      message: `Provider '${settings.prefix}' needs litellm_params.api_base`,
+    });
+  }
+  const headers = openAIHeaders(settings);
+  const chatUrl = `${base}/chat/completions`;
+  const embeddingsUrl = `${base}/embeddings`;
+  return {
+    dialect: 'openai-chat',
+    base64Embeddings: settings.prefix === 'openai' || settings.prefix === 'custom_openai',
+    buildChat(body, opts): UpstreamRequest {
+      const out = toOpenAIChatBody(body, settings.upstreamModel, opts.stream, preset);
+      return { url: chatUrl, method: 'POST', headers, body: JSON.stringify(out) };
+    },
+    buildEmbeddings(body): UpstreamRequest {
+      const out = toOpenAIEmbeddingsBody(body, settings.upstreamModel, this.base64Embeddings);
+      return { url: embeddingsUrl, method: 'POST', headers, body: JSON.stringify(out) };
+    },
+  };
+}
+
+function openAIHeaders(settings: ProviderSettings): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...settings.extraHeaders };
+  if (settings.apiKey) headers.authorization = `Bearer ${settings.apiKey}`;
+  if (settings.organization) headers['openai-organization'] = settings.organization;
+  return headers;
+}
+
+export function trimSlash(url: string): string {
+  return url.endsWith('/') ? url.slice(0, -1) : url;
+}

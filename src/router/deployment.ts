@@ -1,0 +1,71 @@
+// A deployment as the router sees it: the config entry resolved into an upstream, once, at start-up.
+import { GatewayError } from '../canonical/index.ts';
+import type { DeploymentConfig } from '../config/types.ts';
+import { createUpstream, findPreset, splitProviderModel, type ProviderSettings, type Upstream } from '../providers/index.ts';
+
+export interface Deployment {
+  /** `model_info.id`, else `<model_name>.<n>`; shown in `x-igw-deployment`. */
+  id: string;
+  modelName: string;
+  /** `litellm_params.model` with any wildcard filled in, e.g. `openai/gpt-4o`. */
+  providerModel: string;
+  weight: number;
+  /** ms to response headers / between body chunks for non-streaming calls. */
+  timeoutMs: number;
+  /** ms to the first byte of a stream. */
+  streamTimeoutMs: number;
+  upstream: Upstream;
+}
+
+export interface DeploymentDefaults {
+  timeoutSeconds: number;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The deployment, or why it cannot be called (unsupported provider, missing api_base): raised per request. */
+export function buildDeployment(cfg: DeploymentConfig, id: string, providerModel: string, defaults: DeploymentDefaults): Deployment | GatewayError {
+  const p = cfg.litellm_params;
+  const timeoutMs = (p.timeout ?? defaults.timeoutSeconds) * 1000;
+  const base = {
+    id,
+    modelName: cfg.model_name,
+    providerModel,
+    weight: selectionWeight(cfg),
+    timeoutMs,
+    streamTimeoutMs: p.stream_timeout !== undefined ? p.stream_timeout * 1000 : timeoutMs,
+  };
+  try {
+    return { ...base, upstream: createUpstream(providerSettings(cfg, providerModel, defaults.env)) };
+  } catch (err) {
+    if (err instanceof GatewayError) return err;
+    throw err;
+  }
+}
+
+/** LiteLLM's simple-shuffle weight: `weight`, else `rpm`, else `tpm`, else equal. */
+function selectionWeight(cfg: DeploymentConfig): number {
+  const p = cfg.litellm_params;
+  return p.weight ?? p.rpm ?? p.tpm ?? 1;
+}
+
+function providerSettings(cfg: DeploymentConfig, providerModel: string, env: NodeJS.ProcessEnv): ProviderSettings {
+  const p = cfg.litellm_params;
+  const { prefix, upstreamModel } = splitProviderModel(providerModel);
+  const preset = findPreset(prefix);
+  const isAzure = preset?.kind === 'azure';
+  return {
+    prefix,
+    upstreamModel,
+    apiKey: p.api_key ?? (preset?.keyEnv ? env[preset.keyEnv] : undefined),
+    apiBase: p.api_base ?? (isAzure ? env.AZURE_API_BASE : undefined),
+    apiVersion: p.api_version ?? (isAzure ? env.AZURE_API_VERSION : undefined),
+    organization: p.organization,
+    extraHeaders: p.extra_headers,
+    mock: {
+      response: p.mock_response,
+      latencyMs: p.mock_latency_ms ?? 0,
+      tokens: p.mock_tokens ?? 20,
+      chunkDelayMs: p.mock_chunk_delay_ms ?? 0,
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Authenticator } from '../auth/index.ts';
+import type { Logger } from '../observability/index.ts';
+import type { ModelRouter } from '../router/index.ts';
+
+/** Everything a route handler may use; built once at start-up. */
+export interface GatewayDeps {
+  router: ModelRouter;
+  auth: Authenticator;
+  logger: Logger;
+  maxBodyBytes: number;
+  version: string;
+}
+
+/** Per-request state. `log` collects the fields of the one log line written when the response ends. */
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  startedAt: number;
+  /** Aborted when the client goes away before the response is complete. */
+  signal: AbortSignal;
+  log: RequestLog;
+}
+
+export interface RequestLog {
+  model?: string;
+  deployment?: string;
+  upstreamMs?: number;
+  stream?: boolean;
+  errorCode?: string | null;
+  usage?: unknown;
+}
+
+export type Handler = (ctx: RequestContext, deps: GatewayDeps) => Promise<void>;

@@ -1,0 +1,63 @@
+// Small HTTP helpers: body reading with a size cap, JSON responses, request ids.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { GatewayError, badRequest } from '../canonical/index.ts';
+
+const REQUEST_ID_RE = /^[\w.:\-]{1,128}$/;
+
+/** Takes the client's `x-request-id` when it is a sane token, else makes one. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
+}
+
+export function tooLarge(limit: number): GatewayError {
+  return new GatewayError({
+    status: 413,
+    kind: 'payload_too_large',
+    code: 'request_too_large',
+    message: `Request body exceeds the ${formatBytes(limit)} limit (general_settings.max_request_size_mb).`,
+  });
+}
+
+/** Reads the whole body, refusing more than `limit` bytes before reading them where possible. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) throw tooLarge(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge(limit);
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+}
+
+/** Parses a JSON object body; anything else is a 400 that says what was wrong. */
+export async function readJsonObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  const raw = await readBody(req, limit);
+  if (raw.length === 0) throw badRequest('Request body is empty; send a JSON object.');
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    throw badRequest(`Malformed JSON in request body: ${(err as Error).message}`, null, 'invalid_json');
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw badRequest(`Request body must be a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}.`, null, 'invalid_json');
+  }
+  return value as Record<string, unknown>;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: string | Buffer, headers?: Record<string, string>): void {
+  if (headers) for (const k in headers) res.setHeader(k, headers[k]);
+  res.setHeader('content-type', 'application/json');
+  res.setHeader('content-length', Buffer.byteLength(body));
+  res.statusCode = status;
+  res.end(body);
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(2)} MB` : `${n} bytes`;
+}

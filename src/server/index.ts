@@ -1,0 +1,1 @@
+export { createGateway, type Gateway, type GatewayDeps } from './app.ts';

@@ -1,0 +1,43 @@
+// POST /v1/embeddings. The official SDK asks for `encoding_format: "base64"` by default; servers that
+// cannot encode get `float` and igw encodes little-endian float32 itself (reference §0.5, §1.7).
+import type { GatewayDeps, RequestContext } from '../context.ts';
+import { readJsonObject, sendJson } from '../http.ts';
+import { callUpstream, readAll } from './upstream-call.ts';
+import { validateEmbeddingsRequest } from './validate.ts';
+
+interface EmbeddingList {
+  data?: { embedding?: unknown }[];
+  usage?: unknown;
+}
+
+export async function embeddings(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
+  const body = await readJsonObject(ctx.req, deps.maxBodyBytes);
+  const view = validateEmbeddingsRequest(body);
+  ctx.log.model = view.model;
+  const deployment = deps.router.pick(view.model);
+  const upstreamReq = deployment.upstream.target.buildEmbeddings(body);
+  const reply = await callUpstream(ctx, deployment, upstreamReq, false);
+  const raw = await readAll(reply.body);
+  let parsed: EmbeddingList;
+  try {
+    parsed = JSON.parse(raw.toString('utf8')) as EmbeddingList;
+  } catch {
+    sendJson(ctx.res, 200, raw);
+    return;
+  }
+  ctx.log.usage = parsed.usage;
+  if (view.base64 && parsed.data?.some((d) => Array.isArray(d.embedding))) {
+    for (const d of parsed.data) if (Array.isArray(d.embedding)) d.embedding = floatsToBase64(d.embedding as number[]);
+    sendJson(ctx.res, 200, JSON.stringify(parsed));
+    return;
+  }
+  sendJson(ctx.res, 200, raw);
+}
+
+export function floatsToBase64(values: number[]): string {
+  const f = Float32Array.from(values);
+  const buf = Buffer.from(f.buffer, f.byteOffset, f.byteLength);
+  // Float32Array uses the platform's byte order; the wire wants little-endian.
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] === 0) buf.swap32();
+  return buf.toString('base64');
+}

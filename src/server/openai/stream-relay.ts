@@ -1,0 +1,100 @@
+// Relays an OpenAI-dialect upstream stream to the client event by event: no buffering, backpressure
+// honoured, the usage chunk igw asked for withheld from clients that did not, Azure's filter-only chunks
+// dropped (../shared/reference/providers.md §1.4, §7), and every stream ended with `data: [DONE]`.
+import type { ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { SSE_HEADERS, SseReader, GatewayError, type SseEvent } from '../../canonical/index.ts';
+import { toTransportErrorForStream } from './stream-errors.ts';
+
+export interface StreamOutcome {
+  usage: unknown;
+  /** The upstream finished with `[DONE]` (or a clean end after its last chunk). */
+  completed: boolean;
+  error?: GatewayError;
+}
+
+interface RelayState {
+  includeUsage: boolean;
+  usage: unknown;
+  done: boolean;
+  sawError: boolean;
+}
+
+export async function relayOpenAIStream(body: Readable, res: ServerResponse, includeUsage: boolean): Promise<StreamOutcome> {
+  res.writeHead(200, SSE_HEADERS);
+  const state: RelayState = { includeUsage, usage: undefined, done: false, sawError: false };
+  const reader = new SseReader();
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      for (const ev of reader.push(chunk)) {
+        const out = relayEvent(ev, state);
+        if (out !== undefined && !res.write(out)) await drained(res);
+      }
+      if (state.done) break;
+    }
+  } catch (err) {
+    if (res.destroyed) return { usage: state.usage, completed: false };
+    return endWithError(res, state, toTransportErrorForStream(err));
+  }
+  if (!state.done && !state.sawError) {
+    return endWithError(res, state, interrupted('Upstream stream ended before [DONE]'));
+  }
+  if (!state.done) res.write('data: [DONE]\n\n');
+  res.end();
+  return { usage: state.usage, completed: !state.sawError };
+}
+
+/** Returns the bytes to send for one upstream event, or undefined to send nothing. */
+function relayEvent(ev: SseEvent, state: RelayState): string | undefined {
+  if (state.done) return undefined;
+  if (ev.data === '[DONE]') {
+    state.done = true;
+    return 'data: [DONE]\n\n';
+  }
+  let chunk: { choices?: unknown[]; usage?: unknown; error?: unknown };
+  try {
+    chunk = JSON.parse(ev.data);
+  } catch {
+    return undefined; // not JSON: nothing an OpenAI client could use
+  }
+  if (chunk.error !== undefined) {
+    state.sawError = true;
+    return `data: ${ev.data}\n\n`;
+  }
+  if (chunk.usage) state.usage = chunk.usage;
+  const choices = chunk.choices;
+  if (Array.isArray(choices) && choices.length === 0) {
+    return chunk.usage && state.includeUsage ? `data: ${ev.data}\n\n` : undefined;
+  }
+  if (Array.isArray(choices) && choices.every(isFilterAnnotationOnly)) return undefined;
+  return `data: ${ev.data}\n\n`;
+}
+
+/** Azure sends choices with only `content_filter_results` and no `delta`. */
+function isFilterAnnotationOnly(choice: unknown): boolean {
+  const c = choice as { delta?: unknown; finish_reason?: unknown };
+  return c.delta === undefined && (c.finish_reason === null || c.finish_reason === undefined);
+}
+
+function endWithError(res: ServerResponse, state: RelayState, err: GatewayError): StreamOutcome {
+  const body = JSON.stringify({ error: { message: err.message, type: err.type, param: null, code: err.code } });
+  res.end(`data: ${body}\n\ndata: [DONE]\n\n`);
+  return { usage: state.usage, completed: false, error: err };
+}
+
+function interrupted(message: string): GatewayError {
+  return new GatewayError({ status: 502, kind: 'connection', code: 'upstream_stream_interrupted', message });
+}
+
+/** Waits for the socket to take more; a client that leaves also ends the wait. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

@@ -1,0 +1,49 @@
+// The route table: every path is served with and without the `/v1` prefix, as LiteLLM does.
+import type { GatewayDeps, Handler, RequestContext } from './context.ts';
+import { liveliness, readiness } from './health.ts';
+import { chatCompletions } from './openai/chat.ts';
+import { embeddings } from './openai/embeddings.ts';
+import { listModels, retrieveModel } from './openai/models.ts';
+
+export interface Route {
+  handler: Handler;
+  /** Health checks answer without a key. */
+  open?: boolean;
+}
+
+const table = new Map<string, Route>();
+
+function add(method: string, path: string, route: Route): void {
+  table.set(`${method} ${path}`, route);
+  if (path.startsWith('/v1/')) table.set(`${method} ${path.slice(3)}`, route);
+}
+
+add('POST', '/v1/chat/completions', { handler: chatCompletions });
+add('POST', '/chat/completions', { handler: chatCompletions });
+add('POST', '/v1/embeddings', { handler: embeddings });
+add('GET', '/v1/models', { handler: listModels });
+add('GET', '/health/liveliness', { handler: liveliness, open: true });
+add('GET', '/health/liveness', { handler: liveliness, open: true });
+add('GET', '/health/readiness', { handler: readiness, open: true });
+
+const MODEL_PREFIXES = ['/v1/models/', '/models/'];
+
+export function findRoute(method: string, path: string): Route | undefined {
+  const exact = table.get(`${method} ${path}`);
+  if (exact) return exact;
+  if (method === 'GET') {
+    for (const prefix of MODEL_PREFIXES) {
+      if (path.startsWith(prefix) && path.length > prefix.length) {
+        const id = decodeURIComponent(path.slice(prefix.length));
+        return { handler: (ctx: RequestContext, deps: GatewayDeps) => retrieveModel(ctx, deps, id) };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Whether the path exists under another method, for a 405 instead of a 404. */
+export function pathExists(path: string): boolean {
+  for (const m of ['GET', 'POST']) if (table.has(`${m} ${path}`)) return true;
+  return false;
+}

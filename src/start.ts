@@ -1,0 +1,42 @@
+// Wiring: a loaded config becomes a running gateway. Used by the CLI and by the tests.
+import { readFileSync } from 'node:fs';
+import { Authenticator } from './auth/index.ts';
+import type { LoadedConfig } from './config/index.ts';
+import { createLogger, type Logger } from './observability/index.ts';
+import { ModelRouter } from './router/index.ts';
+import { createGateway, type Gateway } from './server/index.ts';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface StartOptions {
+  port: number;
+  host: string;
+  logger?: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningGateway extends Gateway {
+  port: number;
+  url: string;
+}
+
+export async function startGateway(loaded: LoadedConfig, opts: StartOptions): Promise<RunningGateway> {
+  const { config } = loaded;
+  const logger = opts.logger ?? createLogger();
+  const router = new ModelRouter(config.model_list, {
+    timeoutSeconds: config.router_settings.timeout ?? config.litellm_settings.request_timeout,
+    env: opts.env ?? process.env,
+  });
+  const auth = new Authenticator(config.general_settings.master_key);
+  const gateway = createGateway({
+    router,
+    auth,
+    logger,
+    maxBodyBytes: Math.round(config.general_settings.max_request_size_mb * 1024 * 1024),
+    version: VERSION,
+  });
+  const port = await gateway.listen(opts.port, opts.host);
+  if (auth.open) logger.warn('no general_settings.master_key: the gateway is open, any caller may use it');
+  logger.info({ port, host: opts.host, models: router.modelNames() }, `igw ${VERSION} listening on http://${opts.host}:${port}`);
+  return { ...gateway, port, url: `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}` };
+}
