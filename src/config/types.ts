@@ -77,9 +77,13 @@ export interface GatewayConfig {
 
 /** A config problem with the YAML path at fault (`model_list[2].litellm_params.rpm`) and, when known, the line. */
 export interface ConfigIssue {
+  /** Empty for problems that belong to no key (YAML syntax errors, the "not supported yet" summary). */
   path: string;
   message: string;
   line?: number;
+  column?: number;
+  /** Set when the problem is in an included file rather than the main config file. */
+  file?: string;
 }
 
 export interface LoadedConfig {

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { load } from './helpers.ts';
+
+test('unknown and not-yet-supported keys load and are listed in one warning', async () => {
+  const { config, warnings } = await load(`model_list:
+  - model_name: a
+    litellm_params: {model: openai/x, aws_region_name: us-east-1}
+  - model_name: b
+    litellm_params: {model: openai/y, aws_region_name: eu-west-1}
+guardrails:
+  - guardrail_name: g
+mcp_servers: {}
+general_settings:
+  master_key: sk-1
+  alerting: [slack]
+litellm_settings:
+  callbacks: [prometheus]
+router_settings:
+  fallbacks: [{a: [b]}]
+`);
+  assert.equal(config.model_list.length, 2);
+  const unsupported = warnings.filter((w) => w.message.startsWith('not supported yet'));
+  assert.equal(unsupported.length, 1);
+  assert.equal(
+    unsupported[0].message,
+    'not supported yet (ignored): guardrails, mcp_servers, general_settings.alerting, litellm_settings.callbacks, router_settings.fallbacks, litellm_params.aws_region_name',
+  );
+});
+
+test('a provider without a preset is a warning naming the path and the provider', async () => {
+  const { config, warnings } = await load(`model_list:
+  - model_name: claude
+    litellm_params:
+      model: anthropic/claude-sonnet-4
+  - model_name: gpt
+    litellm_params:
+      model: gpt-4o
+  - model_name: local
+    litellm_params:
+      model: hosted_vllm/qwen
+      api_base: http://localhost:8000/v1
+`);
+  assert.equal(config.model_list.length, 3);
+  assert.deepEqual(warnings, [
+    {
+      path: 'model_list[0].litellm_params.model',
+      line: 4,
+      message: "provider 'anthropic' is not supported yet; requests to model 'claude' will fail with 501",
+    },
+  ]);
+});
+
+test('no model_list is a warning, not an error', async () => {
+  const { config, warnings } = await load('general_settings:\n  master_key: sk-1\n');
+  assert.deepEqual(config.model_list, []);
+  assert.deepEqual(warnings.map((w) => w.message), ['no models configured']);
+});
