@@ -25,7 +25,12 @@ export function parseYaml(text: string, file: string, included: boolean): Parsed
     return { ok: false, issues: doc.errors.map((err) => withFile(syntaxIssue(doc, lineCounter, err), file, included)) };
   }
   const source: YamlSource = { file, doc, lineCounter, included };
-  return { ok: true, source, data: doc.toJS() };
+  try {
+    return { ok: true, source, data: doc.toJS() };
+  } catch (err) {
+    // e.g. the alias-expansion cap that guards against "billion laughs" documents.
+    return { ok: false, issues: [withFile({ path: '', message: `YAML error: ${(err as Error).message}` }, file, included)] };
+  }
 }
 
 function syntaxIssue(doc: Document, lineCounter: LineCounter, err: YAMLError): ConfigIssue {

@@ -30,7 +30,8 @@ export function resolveEnvRefs(data: unknown, env: Env, unset: UnsetRef[], at: S
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(data)) {
       const value = resolveEnvRefs(item, env, unset, [...at, key]);
-      if (value !== undefined) out[key] = value;
+      // defineProperty: a `__proto__` key in the YAML must stay a plain key.
+      if (value !== undefined) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
