@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Dialect } from '../canonical/index.ts';
+import type { Dialect, GatewayError } from '../canonical/index.ts';
 
 export type Operation = 'chat' | 'embeddings';
 
@@ -43,6 +43,8 @@ export interface UpstreamTarget {
   buildEmbeddings(body: Record<string, unknown>): UpstreamRequest;
   /** Servers that cannot encode embeddings as base64 get `float` and igw encodes. */
   readonly base64Embeddings: boolean;
+  /** An upstream error status and body → a classified gateway error (kind drives retries and fallbacks). */
+  mapError(status: number, rawBody: string, headers: Record<string, string | string[] | undefined>): GatewayError;
 }
 
 /** What an adapter needs to know about its deployment (built by the router from `litellm_params`). */

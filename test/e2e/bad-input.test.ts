@@ -85,7 +85,7 @@ test('a body over max_request_size_mb → 413, by content-length and by streamin
 test('unknown routes → 404, wrong method → 405, in OpenAI error shape', async () => {
   const notFound = await fetch(`${s.gw.url}/v1/nope`, { headers: { authorization: `Bearer ${MASTER_KEY}` } });
   assert.equal(notFound.status, 404);
-  assert.equal((await notFound.json()).error.code, 'route_not_found');
+  assert.equal(((await notFound.json()) as { error: { code: string } }).error.code, 'route_not_found');
   const wrong = await fetch(`${s.gw.url}/v1/chat/completions`, { headers: { authorization: `Bearer ${MASTER_KEY}` } });
   assert.equal(wrong.status, 405);
 });

@@ -27,7 +27,7 @@ const chat = (model: string, content = 'hi') => s.client.chat.completions.create
 test('missing key → 401 AuthenticationError', async () => {
   const res = await fetch(`${s.gw.url}/v1/models`);
   assert.equal(res.status, 401);
-  const body = await res.json();
+  const body = (await res.json()) as { error: Record<string, unknown> };
   assert.equal(body.error.code, 'missing_api_key');
   assert.deepEqual(Object.keys(body.error).sort(), ['code', 'message', 'param', 'type']);
 });

@@ -4,12 +4,14 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type { MockSettings, ProviderSettings, SendOptions, Transport, UpstreamReply, UpstreamRequest, UpstreamTarget } from '../types.ts';
+import { mapOpenAIError } from '../openai/index.ts';
 import { chatCompletion, chunk, mockEmbedding, mockPieces, mockText, promptTokens, usage } from './reply.ts';
 
 export function mockTarget(settings: ProviderSettings): UpstreamTarget {
   const headers = { 'content-type': 'application/json' };
   return {
     dialect: 'openai-chat',
+    mapError: mapOpenAIError,
     base64Embeddings: true,
     buildChat(body, opts) {
       return { url: 'mock://chat', method: 'POST', headers, body: JSON.stringify({ ...body, model: settings.upstreamModel, stream: opts.stream }) };

@@ -3,6 +3,7 @@ import { GatewayError } from '../../canonical/index.ts';
 import type { ProviderSettings, UpstreamRequest, UpstreamTarget } from '../types.ts';
 import type { ProviderPreset } from '../presets.ts';
 import { toOpenAIChatBody, toOpenAIEmbeddingsBody } from './to-openai-request.ts';
+import { mapOpenAIError } from './map-openai-error.ts';
 
 export { mapOpenAIError, classifyOpenAIError } from './map-openai-error.ts';
 export { toOpenAIChatBody, toOpenAIEmbeddingsBody } from './to-openai-request.ts';
@@ -22,6 +23,7 @@ export function openAITarget(settings: ProviderSettings, preset: ProviderPreset)
   const embeddingsUrl = `${base}/embeddings`;
   return {
     dialect: 'openai-chat',
+    mapError: mapOpenAIError,
     base64Embeddings: settings.prefix === 'openai' || settings.prefix === 'custom_openai',
     buildChat(body, opts): UpstreamRequest {
       const out = toOpenAIChatBody(body, settings.upstreamModel, opts.stream, preset);

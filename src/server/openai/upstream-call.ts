@@ -1,7 +1,7 @@
 // One attempt against one deployment: send, time it, and turn an error status into a GatewayError.
 // (Retries and fallbacks wrap this in the router once the resilience work lands.)
 import type { Readable } from 'node:stream';
-import { mapOpenAIError, type UpstreamReply, type UpstreamRequest } from '../../providers/index.ts';
+import { type UpstreamReply, type UpstreamRequest } from '../../providers/index.ts';
 import type { Deployment } from '../../router/index.ts';
 import type { RequestContext } from '../context.ts';
 
@@ -20,7 +20,7 @@ export async function callUpstream(ctx: RequestContext, d: Deployment, req: Upst
   const ms = Math.round(performance.now() - t0);
   ctx.log.upstreamMs = ms;
   ctx.res.setHeader('x-igw-upstream-latency-ms', String(ms));
-  if (reply.status >= 400) throw mapOpenAIError(reply.status, await readCapped(reply.body, MAX_ERROR_BODY), reply.headers);
+  if (reply.status >= 400) throw d.upstream.target.mapError(reply.status, await readCapped(reply.body, MAX_ERROR_BODY), reply.headers);
   return reply;
 }
 
