@@ -12,7 +12,6 @@ export function isSecretPath(segments: readonly Segment[]): boolean {
 export function describeValue(value: unknown, secret: boolean): string {
   if (value === null || value === undefined) return 'an empty value';
   if (Array.isArray(value)) return 'a list';
-  if (value instanceof Date) return secret ? 'a date' : `the date ${value.toISOString()}`;
   if (typeof value === 'object') return 'a map';
   if (secret) return typeof value === 'string' ? 'a string' : typeof value === 'number' ? 'a number' : `a ${typeof value}`;
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);

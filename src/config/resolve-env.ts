@@ -61,5 +61,5 @@ export function readEnvironmentVariables(section: unknown, env: Env): Environmen
 }
 
 export function isPlainMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
