@@ -1,0 +1,58 @@
+// OpenAI + Azure OpenAI provider simulator with fault injection, for tests and the benchmark baseline.
+// Wire formats follow /work/shared/reference/providers.md §1 (OpenAI), §7 (Azure), §10 (SSE).
+//
+// ROUTES
+//   OpenAI:       POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, GET /v1/models/{id}
+//   Azure classic: POST /openai/deployments/{dep}/chat/completions?api-version=…  (and /embeddings)
+//                 — the deployment is the response `model`; no api-version → 404 {"error":{"code":"404","message":"Resource not found"}}
+//   Azure v1:     POST /openai/v1/chat/completions, POST /openai/v1/embeddings, GET /openai/v1/models (model = body.model)
+//   Unknown path → 404 (OpenAI envelope "Invalid URL (…)"; Azure shape under /openai/). Bad JSON → 400.
+//   Missing `model` → 400; missing/empty `messages` → 400 missing_required_parameter.
+//   Azure routes add `prompt_filter_results` + per-choice `content_filter_results`; Azure streams begin with the
+//   filter-only chunk ({"choices":[],"created":0,"id":"","model":"","object":"",prompt_filter_results}), mark
+//   every choice chunk with `content_filter_results`, and send one annotation-only chunk (a choice WITHOUT
+//   `delta`) before the finish chunk of text choices.
+//   Every response: x-request-id `req_<n>`, openai-processing-ms, openai-version, x-ratelimit-* (Azure also
+//   apim-request-id, x-ms-region). JSON: content-type application/json + content-length. Streams:
+//   text/event-stream; charset=utf-8, chunked, one res.write per event.
+//
+// CHAT (deterministic; all directives are read from the LAST user message's text)
+//   Reply: `[[reply:some text]]` → exactly "some text"; else "Hello! You said: <text without directives, ≤200 chars>".
+//   Last message is a `tool` result → "Tool result received: <tool content, ≤200 chars>", finish "stop".
+//   Tools: `tools` present, tool_choice != "none", last message role "user" → tool call (content null,
+//     finish "tool_calls") to tool_choice.function.name or the first tool; arguments = `[[args:{"city":"Paris"}]]`
+//     raw text (sent verbatim, may be invalid JSON) or built from the tool's JSON schema (string "example" / first
+//     enum, number 1, boolean true, array [item], nested objects). `[[parallel]]` → two calls, index 0 and 1:
+//     first two tools, or the first (or forced) tool twice. Ids `call_<n>`, `chatcmpl-<n>` (per simulator).
+//   response_format json_object → `{"ok":true}`; json_schema → object built from the schema as above.
+//   Tokens: text is split into pieces (≤6 letters/digits or one symbol, with leading whitespace); one piece =
+//     one completion token = one stream delta. Tool calls count (argument pieces + 1) each. prompt_tokens =
+//     ceil(chars of all message text / 4). max_completion_tokens/max_tokens < pieces → truncate, finish "length".
+//   n > 1 → n identical choices (stream chunks interleaved). Streaming per §1.4: role chunk
+//     {"role":"assistant","content":"","refusal":null}, content deltas, tool calls as an opening fragment
+//     (index,id,type,name,arguments:"") then ≥2 argument pieces, `delta:{}` + finish_reason, `"usage":null` on
+//     every chunk when stream_options.include_usage (then a `choices:[]` usage chunk), `data: [DONE]`.
+// EMBEDDINGS: unit vector from a hash of each input (string | string[] | int[] | int[][]), `dimensions` or 8
+//   floats (float32-exact); encoding_format "base64" → little-endian float32 bytes. usage.prompt_tokens =
+//   ceil(chars/4) per string (≥1) or the token-array length.
+// MODELS: a few base ids plus every model/deployment seen in a request; unknown id → 404 model_not_found.
+//
+// FAULTS — `sim.enqueue(...)` (one per request, any route, applied before routing/auth) or a directive in the
+// last user message (chat only, applied after validation). A queued fault wins over a directive.
+//   [[fault:rate_limit retry_after=1 retry_after_ms=50]]   429, retry-after (+ retry-after-ms), x-ratelimit-*
+//   [[fault:server_error status=503]]                      500 (default) | 502 | 503, type server_error
+//   [[fault:status code=418]]                              any status, OpenAI envelope
+//   [[fault:slow_first_byte ms=300]]                       delay, then the normal response
+//   [[fault:reset]]                                        socket destroyed, no response
+//   [[fault:cut_stream after=2]]                           2 data events, then the connection drops (no [DONE])
+//   [[fault:stream_error after=1 message="boom"]]          1 data event, then data: {"error":{…}} and end
+//   [[fault:chunk_delay ms=20]]                            20 ms between stream events
+//   [[fault:context_length]] [[fault:invalid_key]] [[fault:model_not_found]] [[fault:content_filter]] (Azure 400)
+//   Any fault directive also takes `times=N`: it fires on the first N requests carrying that exact directive
+//   text (so a retry succeeds); add any extra `id=…` parameter to tell directives apart. reset() clears counts.
+//   Non-stream requests: cut_stream sends half the body then drops; stream_error → 500; chunk_delay ignored.
+//   An unparseable fault directive → 400 "simulator: …".
+
+export type { Fault, RecordedCall, Simulator, SimulatorOptions } from './types.ts';
+export { startSimulator } from './server.ts';
+export { parseDirectives, parseFaultSpec } from './directives.ts';
