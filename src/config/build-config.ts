@@ -1,7 +1,7 @@
 // From resolved YAML data to GatewayConfig: validates every deployment and section, collecting all issues.
 import type { z } from 'zod';
 import { findPreset, splitProviderModel } from '../providers/presets.ts';
-import { deploymentSchema, generalSettingsSchema, litellmSettingsSchema, routerSettingsSchema } from './schema.ts';
+import { deploymentSchema, generalSettingsSchema, litellmSettingsSchema, ROUTING_STRATEGIES, routerSettingsSchema } from './schema.ts';
 import type { ConfigIssue, DeploymentConfig, GatewayConfig } from './types.ts';
 import { validateAt } from './validate.ts';
 import { issueAt, type Segment, type YamlSource } from './yaml-paths.ts';
@@ -37,6 +37,12 @@ export function buildConfig(main: FileData, included: readonly FileData[], envir
     router_settings: validateAt(routerSettingsSchema, main.data.router_settings, main.source, ['router_settings']),
   };
   for (const result of Object.values(sections)) if (!result.ok) errors.push(...result.issues);
+  const strategy = sections.router_settings.ok ? sections.router_settings.value.routing_strategy : undefined;
+  if (strategy !== undefined && !(ROUTING_STRATEGIES as readonly string[]).includes(strategy)) {
+    warnings.push(
+      issueAt(main.source, ['router_settings', 'routing_strategy'], `'${strategy}' is not supported; using simple-shuffle (supported: ${ROUTING_STRATEGIES.join(', ')})`),
+    );
+  }
   const config = {
     model_list,
     general_settings: sections.general_settings.ok ? sections.general_settings.value : {},

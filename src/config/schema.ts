@@ -43,11 +43,43 @@ export const deploymentSchema = z.object({
   tpm: optionalNumber,
 });
 
+/** Strategy names as LiteLLM spells them (`usage-based-routing-v2` is its Redis variant: same behaviour here). */
+export const ROUTING_STRATEGIES = [
+  'simple-shuffle',
+  'least-busy',
+  'latency-based-routing',
+  'usage-based-routing',
+  'usage-based-routing-v2',
+  'cost-based-routing',
+] as const;
+
+const modelNameList = z.preprocess((v) => (v === null ? undefined : v), z.array(requiredString).optional());
+/** `[{"gpt-4o": ["azure-gpt-4o", "claude-sonnet"]}, ...]`, as LiteLLM writes fallbacks. */
+const fallbackList = z.preprocess((v) => (v === null ? undefined : v), z.array(z.record(z.string(), z.array(requiredString))).optional());
+const hedgeAfter = z.union([z.literal('p95'), z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v), z.number().positive())]);
+
+/** Keys LiteLLM accepts in router_settings and (most of them) in litellm_settings too. */
+const routingKeys = {
+  num_retries: optionalCount,
+  timeout: optionalNumber,
+  stream_timeout: optionalNumber,
+  allowed_fails: optionalCount,
+  cooldown_time: optionalNumber,
+  fallbacks: fallbackList,
+  context_window_fallbacks: fallbackList,
+  content_policy_fallbacks: fallbackList,
+  default_fallbacks: modelNameList,
+  retry_policy: z.preprocess((v) => (v === null ? undefined : v), z.record(z.string(), optionalCount).optional()),
+  retry_after: optionalNumber,
+};
+
 export const generalSettingsSchema = section(
   z.looseObject({
     master_key: optionalString,
     max_request_size_mb: numberWithDefault(20),
     database_url: optionalString,
+    background_health_checks: optionalBoolean,
+    health_check_interval: optionalNumber,
   }),
 );
 
@@ -55,24 +87,27 @@ export const litellmSettingsSchema = section(
   z.looseObject({
     drop_params: booleanWithDefault(false),
     request_timeout: numberWithDefault(600),
-    num_retries: optionalCount,
+    ...routingKeys,
   }),
 );
 
-export const routerSettingsSchema = section(
-  z.looseObject({
+const routerSettingsObject = z.looseObject({
+    // Unknown strategies (LiteLLM has a few more) load with a warning and use simple-shuffle: see build-config.ts.
     routing_strategy: optionalString,
-    num_retries: optionalCount,
-    timeout: optionalNumber,
-  }),
-);
+    routing_strategy_args: section(z.looseObject({ lowest_latency_buffer: optionalNumber, ttl: optionalNumber })).optional(),
+    ...routingKeys,
+    stream_idle_timeout: optionalNumber,
+    max_retry_after: optionalNumber,
+    hedge_after_ms: z.preprocess((v) => (v === null ? undefined : v), z.record(z.string(), hedgeAfter).optional()),
+});
+export const routerSettingsSchema = section(routerSettingsObject);
 
 /** Keys igw reads in each section; everything else is reported as "not supported yet". */
 export const SUPPORTED_KEYS = {
   top: ['model_list', 'general_settings', 'litellm_settings', 'router_settings', 'environment_variables', 'include'],
   deployment: Object.keys(deploymentSchema.shape),
   litellm_params: Object.keys(litellmParamsSchema.shape),
-  general_settings: ['master_key', 'max_request_size_mb', 'database_url'],
-  litellm_settings: ['drop_params', 'request_timeout', 'num_retries'],
-  router_settings: ['routing_strategy', 'num_retries', 'timeout'],
+  general_settings: ['master_key', 'max_request_size_mb', 'database_url', 'background_health_checks', 'health_check_interval'],
+  litellm_settings: ['drop_params', 'request_timeout', ...Object.keys(routingKeys)],
+  router_settings: Object.keys(routerSettingsObject.shape),
 } as const;

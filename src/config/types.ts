@@ -49,21 +49,53 @@ export interface GeneralSettings {
   /** Request body cap in megabytes (LiteLLM's key). Default 20. */
   max_request_size_mb: number;
   database_url?: string;
+  /** Probe every deployment in the background and feed the cooldowns (LiteLLM's key). */
+  background_health_checks?: boolean;
+  /** Seconds between background health checks. Default 300. */
+  health_check_interval?: number;
   [other: string]: unknown;
 }
 
-export interface LitellmSettings {
+/** `[{"gpt-4o": ["azure-gpt-4o", "claude-sonnet"]}]`: model name → ordered fallback model names. */
+export type FallbackList = Record<string, string[]>[];
+
+/** Routing keys LiteLLM accepts in router_settings and in litellm_settings (router_settings wins). */
+export interface RoutingKeys {
+  num_retries?: number;
+  /** Seconds, per attempt. */
+  timeout?: number;
+  /** Seconds to a stream's first byte. */
+  stream_timeout?: number;
+  /** Failures per minute a deployment may have before it cools down. */
+  allowed_fails?: number;
+  /** Seconds a failing deployment sits out. */
+  cooldown_time?: number;
+  fallbacks?: FallbackList;
+  context_window_fallbacks?: FallbackList;
+  content_policy_fallbacks?: FallbackList;
+  default_fallbacks?: string[];
+  /** `{RateLimitErrorRetries: 3, TimeoutErrorRetries: 1, ...}`. */
+  retry_policy?: Record<string, number | undefined>;
+  /** Seconds: the least a retry waits (LiteLLM's `retry_after`). */
+  retry_after?: number;
+}
+
+export interface LitellmSettings extends RoutingKeys {
   drop_params: boolean;
   /** Seconds; default upstream timeout when a deployment sets none. Default 600. */
   request_timeout: number;
-  num_retries?: number;
   [other: string]: unknown;
 }
 
-export interface RouterSettings {
+export interface RouterSettings extends RoutingKeys {
   routing_strategy?: string;
-  num_retries?: number;
-  timeout?: number;
+  routing_strategy_args?: { lowest_latency_buffer?: number; ttl?: number; [other: string]: unknown };
+  /** Seconds a stream may sit idle between two chunks (igw). */
+  stream_idle_timeout?: number;
+  /** Seconds: the longest `retry-after` igw will wait out itself (igw). Default 10. */
+  max_retry_after?: number;
+  /** Model name → ms before a hedged second attempt, or `p95` of the group's time to first byte (igw). */
+  hedge_after_ms?: Record<string, number | 'p95'>;
   [other: string]: unknown;
 }
 

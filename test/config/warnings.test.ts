@@ -18,13 +18,14 @@ litellm_settings:
   callbacks: [prometheus]
 router_settings:
   fallbacks: [{a: [b]}]
+  enable_pre_call_checks: true
 `);
   assert.equal(config.model_list.length, 2);
   const unsupported = warnings.filter((w) => w.message.startsWith('not supported yet'));
   assert.equal(unsupported.length, 1);
   assert.equal(
     unsupported[0].message,
-    'not supported yet (ignored): guardrails, mcp_servers, general_settings.alerting, litellm_settings.callbacks, router_settings.fallbacks, litellm_params.aws_region_name',
+    'not supported yet (ignored): guardrails, mcp_servers, general_settings.alerting, litellm_settings.callbacks, router_settings.enable_pre_call_checks, litellm_params.aws_region_name',
   );
 });
 
