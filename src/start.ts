@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Authenticator } from './auth/index.ts';
 import type { LoadedConfig } from './config/index.ts';
 import { createLogger, type Logger } from './observability/index.ts';
-import { ModelRouter } from './router/index.ts';
+import { ModelRouter, routerOptions } from './router/index.ts';
 import { createGateway, type Gateway } from './server/index.ts';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -23,10 +23,7 @@ export interface RunningGateway extends Gateway {
 export async function startGateway(loaded: LoadedConfig, opts: StartOptions): Promise<RunningGateway> {
   const { config } = loaded;
   const logger = opts.logger ?? createLogger();
-  const router = new ModelRouter(config.model_list, {
-    timeoutSeconds: config.router_settings.timeout ?? config.litellm_settings.request_timeout,
-    env: opts.env ?? process.env,
-  });
+  const router = new ModelRouter(config.model_list, routerOptions(config, opts.env ?? process.env));
   const auth = new Authenticator(config.general_settings.master_key);
   const gateway = createGateway({
     router,

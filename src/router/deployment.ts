@@ -14,11 +14,20 @@ export interface Deployment {
   timeoutMs: number;
   /** ms to the first byte of a stream. */
   streamTimeoutMs: number;
+  /** ms a stream may sit idle between two chunks. */
+  idleTimeoutMs: number;
+  /** Requests / tokens per minute this deployment may take (`litellm_params.rpm` / `tpm`). */
+  rpmLimit?: number;
+  tpmLimit?: number;
+  /** USD per input + output token from model_info / litellm_params, for cost-based routing. */
+  costPerToken?: number;
   upstream: Upstream;
 }
 
 export interface DeploymentDefaults {
   timeoutSeconds: number;
+  streamTimeoutSeconds?: number;
+  idleTimeoutSeconds?: number;
   env: NodeJS.ProcessEnv;
 }
 
@@ -26,13 +35,18 @@ export interface DeploymentDefaults {
 export function buildDeployment(cfg: DeploymentConfig, id: string, providerModel: string, defaults: DeploymentDefaults): Deployment | GatewayError {
   const p = cfg.litellm_params;
   const timeoutMs = (p.timeout ?? defaults.timeoutSeconds) * 1000;
+  const streamTimeout = p.stream_timeout ?? defaults.streamTimeoutSeconds;
   const base = {
     id,
     modelName: cfg.model_name,
     providerModel,
     weight: selectionWeight(cfg),
     timeoutMs,
-    streamTimeoutMs: p.stream_timeout !== undefined ? p.stream_timeout * 1000 : timeoutMs,
+    streamTimeoutMs: streamTimeout !== undefined ? streamTimeout * 1000 : timeoutMs,
+    idleTimeoutMs: defaults.idleTimeoutSeconds !== undefined ? defaults.idleTimeoutSeconds * 1000 : timeoutMs,
+    rpmLimit: p.rpm,
+    tpmLimit: p.tpm,
+    costPerToken: costPerToken(cfg),
   };
   try {
     return { ...base, upstream: createUpstream(providerSettings(cfg, providerModel, defaults.env)) };
@@ -40,6 +54,16 @@ export function buildDeployment(cfg: DeploymentConfig, id: string, providerModel
     if (err instanceof GatewayError) return err;
     throw err;
   }
+}
+
+function costPerToken(cfg: DeploymentConfig): number | undefined {
+  const read = (key: string): number | undefined => {
+    const v = cfg.model_info[key] ?? cfg.litellm_params[key];
+    return typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined;
+  };
+  const input = read('input_cost_per_token');
+  const output = read('output_cost_per_token');
+  return input === undefined && output === undefined ? undefined : (input ?? 0) + (output ?? 0);
 }
 
 /** LiteLLM's simple-shuffle weight: `weight`, else `rpm`, else `tpm`, else equal. */

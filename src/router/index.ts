@@ -1,116 +1,172 @@
-// Model groups: every deployment sharing a model name. Until the resilience work lands, a request goes to
-// one deployment of its group picked at random, weighted by `weight` (else rpm, else tpm).
-import { GatewayError } from '../canonical/index.ts';
+// The router: model name → deployment, with retries, fallbacks, cooldowns, timeouts and hedging wrapped
+// around one caller-supplied attempt. It knows nothing about HTTP bodies or dialects.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GatewayError, type ErrorKind } from '../canonical/index.ts';
 import type { DeploymentConfig } from '../config/types.ts';
-import { buildDeployment, type Deployment, type DeploymentDefaults } from './deployment.ts';
+import { clientClosed, runAttempt, type Attempt, type AttemptDeps, type AttemptRecord, type Running } from './attempt.ts';
+import { Cooldowns } from './cooldowns.ts';
+import type { Deployment } from './deployment.ts';
+import { fallbacksFor, type RequestFallbacks } from './fallbacks.ts';
+import { ModelGroups, modelNotFound, type Group } from './groups.ts';
+import { raceWithHedge } from './hedge.ts';
+import { backoffMs, canFallBack, retriesFor } from './retry-policy.ts';
+import { pickDeployment, type Picked } from './select.ts';
+import type { RouterOptions } from './settings.ts';
+import { StatsTable } from './stats.ts';
+import { strategyFor, type Strategy } from './strategies.ts';
 
 export type { Deployment, DeploymentDefaults } from './deployment.ts';
+export type { Attempt, AttemptRecord } from './attempt.ts';
+export type { RequestFallbacks } from './fallbacks.ts';
+export type { Group } from './groups.ts';
+export { routerOptions, type RouterOptions } from './settings.ts';
+export { referencedModels } from './fallbacks.ts';
 
-/** A model name's deployments; `unusable` explains the ones that could not be built. */
-interface Group {
-  usable: Deployment[];
-  unusable: GatewayError[];
+export interface RouteRequest {
+  model: string;
+  stream: boolean;
+  signal: AbortSignal;
+  fallbacks?: RequestFallbacks;
+  /** The request's own `num_retries` (LiteLLM accepts it in the body). */
+  numRetries?: number;
 }
 
-interface WildcardPattern {
-  prefix: string;
-  suffix: string;
-  entries: DeploymentConfig[];
+export interface Routed<T> {
+  value: T;
+  deployment: Deployment;
+  /** The model name that finally answered (differs from the request's after a fallback). */
+  model: string;
+  attempts: AttemptRecord[];
+  /** Call once when the response is complete: frees the in-flight slot, counts tokens, feeds the breaker. */
+  finish(outcome: { tokens?: number; error?: ErrorKind }): void;
 }
-
-const MAX_WILDCARD_CACHE = 1000;
 
 export class ModelRouter {
-  private readonly groups = new Map<string, Group>();
-  private readonly wildcards: WildcardPattern[] = [];
-  private readonly wildcardCache = new Map<string, Group>();
+  readonly groups: ModelGroups;
+  readonly cooldowns: Cooldowns;
+  readonly stats = new StatsTable();
+  private readonly options: RouterOptions;
+  private readonly strategy: Strategy;
+  private readonly now: () => number;
+  private readonly random: () => number;
 
-  private readonly defaults: DeploymentDefaults;
-
-  constructor(list: readonly DeploymentConfig[], defaults: DeploymentDefaults) {
-    this.defaults = defaults;
-    const exact = new Map<string, DeploymentConfig[]>();
-    const wild = new Map<string, DeploymentConfig[]>();
-    for (const cfg of list) {
-      const into = cfg.model_name.includes('*') ? wild : exact;
-      into.set(cfg.model_name, [...(into.get(cfg.model_name) ?? []), cfg]);
-    }
-    for (const [name, entries] of exact) this.groups.set(name, this.buildGroup(entries, (cfg) => cfg.litellm_params.model));
-    for (const [name, entries] of wild) {
-      const star = name.indexOf('*');
-      this.wildcards.push({ prefix: name.slice(0, star), suffix: name.slice(star + 1), entries });
-    }
+  constructor(list: readonly DeploymentConfig[], options: RouterOptions) {
+    this.options = options;
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.groups = new ModelGroups(list, options.defaults);
+    this.cooldowns = new Cooldowns({ allowedFails: options.allowedFails, cooldownMs: options.cooldownMs, now: this.now });
+    this.strategy = strategyFor(options.strategy);
   }
 
-  /** Public model names (wildcard patterns excluded), in config order. */
   modelNames(): string[] {
-    return [...this.groups.keys()];
+    return this.groups.names();
   }
 
   has(model: string): boolean {
-    return this.group(model) !== undefined;
+    return this.groups.get(model) !== undefined;
   }
 
-  /** Picks the deployment for a request, or throws: 404 `model_not_found` listing the valid names, or why none is usable. */
-  pick(model: string): Deployment {
-    const group = this.group(model);
-    if (!group) throw modelNotFound(model, this.modelNames());
-    const { usable } = group;
-    if (usable.length === 0) throw group.unusable[0];
-    return usable.length === 1 ? usable[0] : weightedPick(usable);
-  }
-
-  private buildGroup(entries: DeploymentConfig[], providerModel: (cfg: DeploymentConfig) => string): Group {
-    const group: Group = { usable: [], unusable: [] };
-    entries.forEach((cfg, i) => {
-      const built = buildDeployment(cfg, cfg.model_info.id ?? `${cfg.model_name}.${i}`, providerModel(cfg), this.defaults);
-      if (built instanceof GatewayError) group.unusable.push(built);
-      else group.usable.push(built);
-    });
-    return group;
-  }
-
-  private group(model: string): Group | undefined {
-    return this.groups.get(model) ?? this.wildcardGroup(model);
-  }
-
-  /** `model_name: "openai/*"` with `model: "openai/*"` serves `openai/<anything>`; `*` alone serves every name. */
-  private wildcardGroup(model: string): Group | undefined {
-    if (this.wildcards.length === 0) return undefined;
-    const cached = this.wildcardCache.get(model);
-    if (cached) return cached;
-    for (const w of this.wildcards) {
-      if (model.length < w.prefix.length + w.suffix.length) continue;
-      if (!model.startsWith(w.prefix) || !model.endsWith(w.suffix)) continue;
-      const captured = model.slice(w.prefix.length, model.length - w.suffix.length);
-      const group = this.buildGroup(w.entries, (cfg) => cfg.litellm_params.model.replace('*', captured));
-      if (this.wildcardCache.size >= MAX_WILDCARD_CACHE) this.wildcardCache.clear();
-      this.wildcardCache.set(model, group);
-      return group;
+  /** Runs `attempt` until one deployment answers: retries within the group, then fallbacks in order. */
+  async execute<T>(req: RouteRequest, attempt: Attempt<T>): Promise<Routed<T>> {
+    const records: AttemptRecord[] = [];
+    const first = this.groups.get(req.model);
+    if (!first) throw modelNotFound(req.model, this.modelNames());
+    const queue: string[] = [req.model];
+    const tried = new Set<string>();
+    let lastError: GatewayError | undefined;
+    while (queue.length > 0) {
+      const model = queue.shift()!;
+      if (tried.has(model)) continue;
+      tried.add(model);
+      const group = this.groups.get(model);
+      if (!group) continue; // a fallback naming an unknown model is reported at start-up
+      try {
+        const won = await this.runGroup(group, req, attempt, records);
+        return { value: won.value, deployment: won.deployment, model, attempts: records, finish: won.done };
+      } catch (err) {
+        lastError = err as GatewayError;
+        if (lastError.code === 'client_closed' || !canFallBack(lastError.kind)) break;
+        queue.push(...fallbacksFor(model, lastError.kind, this.options.fallbacks, req.fallbacks ?? {}));
+      }
     }
-    return undefined;
+    throw exhausted(lastError!, records);
+  }
+
+  private async runGroup<T>(group: Group, req: RouteRequest, attempt: Attempt<T>, records: AttemptRecord[]): Promise<Running<T>> {
+    const failed = new Set<Deployment>();
+    for (let retry = 0; ; retry++) {
+      const picked = this.pick(group, req.stream, failed);
+      try {
+        return await this.runPicked(picked, group, req, attempt, records);
+      } catch (err) {
+        const gerr = err as GatewayError;
+        if (gerr.code === 'client_closed' || req.signal.aborted) throw clientClosed();
+        failed.add(picked.deployment);
+        if (retry >= retriesFor(gerr.kind, this.options.retry, req.numRetries)) throw gerr;
+        await this.waitBeforeRetry(group, gerr, retry, failed, req);
+      }
+    }
+  }
+
+  private runPicked<T>(picked: Picked, group: Group, req: RouteRequest, attempt: Attempt<T>, records: AttemptRecord[]): Promise<Running<T>> {
+    const deps: AttemptDeps = { stats: this.stats, cooldowns: this.cooldowns, now: this.now };
+    const run = (d: Deployment, signal: AbortSignal, hedge: boolean): Promise<Running<T>> =>
+      runAttempt(d, group.name, req.stream, signal, attempt, deps, records, hedge);
+    const delay = this.hedgeDelay(group);
+    if (delay === undefined) return run(picked.deployment, req.signal, false);
+    return raceWithHedge<T>(
+      (cancel) => run(picked.deployment, AbortSignal.any([req.signal, cancel]), false),
+      async (cancel) => {
+        const other = this.pick(group, req.stream, new Set([picked.deployment]), true);
+        return run(other.deployment, AbortSignal.any([req.signal, cancel]), true);
+      },
+      delay,
+    );
+  }
+
+  private pick(group: Group, stream: boolean, failed: ReadonlySet<Deployment>, hedge = false): Picked {
+    return pickDeployment(group, failed, this.strategy, {
+      stats: this.stats,
+      cooldowns: this.cooldowns,
+      stream,
+      now: this.now(),
+      latencyBuffer: this.options.latencyBuffer,
+      random: this.random,
+      hedge,
+    });
+  }
+
+  /** No wait when another healthy deployment can take the retry; otherwise back off (or give up if the
+   * upstream asks for longer than max_retry_after). */
+  private async waitBeforeRetry(group: Group, err: GatewayError, retry: number, failed: ReadonlySet<Deployment>, req: RouteRequest): Promise<void> {
+    const fresh = group.usable.some((d) => !failed.has(d) && this.cooldowns.admission(d) !== 'cooling');
+    if (fresh) return;
+    const wait = backoffMs(err, retry, this.options.retry, this.random);
+    if (wait === undefined) throw err;
+    try {
+      await sleep(wait, undefined, { signal: req.signal });
+    } catch {
+      throw clientClosed();
+    }
+  }
+
+  private hedgeDelay(group: Group): number | undefined {
+    if (group.usable.length < 2) return undefined;
+    const setting = this.options.hedgeAfter.get(group.name);
+    if (setting === undefined) return undefined;
+    return setting === 'p95' ? this.stats.groupP95Ttft(group.usable) : setting;
   }
 }
 
-function weightedPick(group: Deployment[]): Deployment {
-  let total = 0;
-  for (const d of group) total += d.weight;
-  let r = Math.random() * total;
-  for (const d of group) {
-    r -= d.weight;
-    if (r < 0) return d;
-  }
-  return group[group.length - 1];
+/** The last error, annotated with what igw tried; igw has spent its retries, so the SDKs should not add theirs. */
+function exhausted(err: GatewayError, records: AttemptRecord[]): GatewayError {
+  const headers: Record<string, string> = { ...err.headers, 'x-igw-attempts': String(records.length) };
+  if (records.length > 0) headers['x-igw-attempt-log'] = attemptLog(records);
+  if (records.length > 1) headers['x-should-retry'] = 'false';
+  return new GatewayError({ status: err.status, kind: err.kind, code: err.code, type: err.type, param: err.param, message: err.message, headers });
 }
 
-function modelNotFound(model: string, names: string[]): GatewayError {
-  const list = names.length > 0 ? names.join(', ') : '(none configured)';
-  return new GatewayError({
-    status: 404,
-    kind: 'not_found',
-    code: 'model_not_found',
-    type: 'invalid_request_error',
-    param: 'model',
-    message: `The model '${model}' does not exist on this gateway. Available models: ${list}`,
-  });
+export function attemptLog(records: readonly AttemptRecord[]): string {
+  return records.map((r) => `${r.deployment}=${r.outcome}${r.hedge ? '(hedge)' : ''}`).join(', ');
 }

@@ -27,6 +27,7 @@ export interface RequestLog {
   model?: string;
   deployment?: string;
   upstreamMs?: number;
+  attempts?: number;
   stream?: boolean;
   errorCode?: string | null;
   usage?: unknown;

@@ -39,6 +39,10 @@ model_list:
 general_settings:
   master_key: ${MASTER_KEY}
   max_request_size_mb: 1
+# These suites check how single upstream answers are passed on: no retries, no cooldowns.
+router_settings:
+  num_retries: 0
+  cooldown_time: 0
 `;
 }
 

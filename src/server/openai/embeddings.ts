@@ -2,7 +2,8 @@
 // cannot encode get `float` and igw encodes little-endian float32 itself (reference §0.5, §1.7).
 import type { GatewayDeps, RequestContext } from '../context.ts';
 import { readJsonObject, sendJson } from '../http.ts';
-import { callUpstream, readAll } from './upstream-call.ts';
+import { noteRouting, totalTokens } from './chat.ts';
+import { jsonAttempt } from './upstream-call.ts';
 import { validateEmbeddingsRequest } from './validate.ts';
 
 interface EmbeddingList {
@@ -14,18 +15,20 @@ export async function embeddings(ctx: RequestContext, deps: GatewayDeps): Promis
   const body = await readJsonObject(ctx.req, deps.maxBodyBytes);
   const view = validateEmbeddingsRequest(body);
   ctx.log.model = view.model;
-  const deployment = deps.router.pick(view.model);
-  const upstreamReq = deployment.upstream.target.buildEmbeddings(body);
-  const reply = await callUpstream(ctx, deployment, upstreamReq, false);
-  const raw = await readAll(reply.body);
+  const route = { model: view.model, stream: false, signal: ctx.signal };
+  const routed = await deps.router.execute(route, jsonAttempt((d) => d.upstream.target.buildEmbeddings(body)));
+  noteRouting(ctx, routed);
+  const { raw } = routed.value;
   let parsed: EmbeddingList;
   try {
     parsed = JSON.parse(raw.toString('utf8')) as EmbeddingList;
   } catch {
+    routed.finish({});
     sendJson(ctx.res, 200, raw);
     return;
   }
   ctx.log.usage = parsed.usage;
+  routed.finish({ tokens: totalTokens(parsed.usage) });
   if (view.base64 && parsed.data?.some((d) => Array.isArray(d.embedding))) {
     for (const d of parsed.data) if (Array.isArray(d.embedding)) d.embedding = floatsToBase64(d.embedding as number[]);
     sendJson(ctx.res, 200, JSON.stringify(parsed));

@@ -2,7 +2,6 @@
 // honoured, the usage chunk igw asked for withheld from clients that did not, Azure's filter-only chunks
 // dropped (../shared/reference/providers.md §1.4, §7), and every stream ended with `data: [DONE]`.
 import type { ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
 import { SSE_HEADERS, SseReader, GatewayError, type SseEvent } from '../../canonical/index.ts';
 import { toTransportErrorForStream } from './stream-errors.ts';
 
@@ -20,12 +19,12 @@ interface RelayState {
   sawError: boolean;
 }
 
-export async function relayOpenAIStream(body: Readable, res: ServerResponse, includeUsage: boolean): Promise<StreamOutcome> {
+export async function relayOpenAIStream(body: AsyncIterable<Buffer>, res: ServerResponse, includeUsage: boolean): Promise<StreamOutcome> {
   res.writeHead(200, SSE_HEADERS);
   const state: RelayState = { includeUsage, usage: undefined, done: false, sawError: false };
   const reader = new SseReader();
   try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
+    for await (const chunk of body) {
       for (const ev of reader.push(chunk)) {
         const out = relayEvent(ev, state);
         if (out !== undefined && !res.write(out)) await drained(res);

@@ -1,27 +1,69 @@
-// One attempt against one deployment: send, time it, and turn an error status into a GatewayError.
-// (Retries and fallbacks wrap this in the router once the resilience work lands.)
+// The attempts the router runs: send one request to one deployment and resolve once the answer can be
+// committed to the client — the whole body for JSON answers, the first chunk for streams (so a stream that
+// fails before its first byte can still be retried or fall back).
 import type { Readable } from 'node:stream';
-import { type UpstreamReply, type UpstreamRequest } from '../../providers/index.ts';
-import type { Deployment } from '../../router/index.ts';
-import type { RequestContext } from '../context.ts';
+import { GatewayError } from '../../canonical/index.ts';
+import type { UpstreamReply, UpstreamRequest } from '../../providers/index.ts';
+import type { Attempt, Deployment } from '../../router/index.ts';
+import { toTransportErrorForStream } from './stream-errors.ts';
 
 const MAX_ERROR_BODY = 64 * 1024;
 
-export async function callUpstream(ctx: RequestContext, d: Deployment, req: UpstreamRequest, stream: boolean): Promise<UpstreamReply> {
-  ctx.log.deployment = d.id;
-  ctx.res.setHeader('x-igw-deployment', d.id);
-  ctx.res.setHeader('x-igw-attempts', '1');
-  const t0 = performance.now();
+export interface JsonAnswer {
+  raw: Buffer;
+}
+
+export interface StreamAnswer {
+  chunks: AsyncIterable<Buffer>;
+}
+
+export type BuildRequest = (d: Deployment) => UpstreamRequest;
+
+export function jsonAttempt(build: BuildRequest): Attempt<JsonAnswer> {
+  return async (d, signal) => {
+    const reply = await send(d, build(d), signal, false);
+    try {
+      return { raw: await readAll(reply.body) };
+    } catch (err) {
+      throw toTransportErrorForStream(err);
+    }
+  };
+}
+
+export function streamAttempt(build: BuildRequest): Attempt<StreamAnswer> {
+  return async (d, signal) => {
+    const reply = await send(d, build(d), signal, true);
+    const it = (reply.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    let first: IteratorResult<Buffer>;
+    try {
+      first = await it.next();
+    } catch (err) {
+      throw toTransportErrorForStream(err);
+    }
+    if (first.done) {
+      throw new GatewayError({ status: 502, kind: 'connection', code: 'upstream_stream_interrupted', message: `Deployment ${d.id} sent an empty stream` });
+    }
+    return { chunks: prepend(first.value, it) };
+  };
+}
+
+async function send(d: Deployment, req: UpstreamRequest, signal: AbortSignal, stream: boolean): Promise<UpstreamReply> {
   const reply = await d.upstream.transport.send(req, {
-    signal: ctx.signal,
+    signal,
     headersTimeoutMs: stream ? d.streamTimeoutMs : d.timeoutMs,
-    bodyTimeoutMs: d.timeoutMs,
+    bodyTimeoutMs: stream ? d.idleTimeoutMs : d.timeoutMs,
   });
-  const ms = Math.round(performance.now() - t0);
-  ctx.log.upstreamMs = ms;
-  ctx.res.setHeader('x-igw-upstream-latency-ms', String(ms));
   if (reply.status >= 400) throw d.upstream.target.mapError(reply.status, await readCapped(reply.body, MAX_ERROR_BODY), reply.headers);
   return reply;
+}
+
+async function* prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield first;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) return;
+    yield next.value;
+  }
 }
 
 export async function readAll(body: Readable): Promise<Buffer> {

@@ -9,6 +9,44 @@ export interface ChatRequestView {
   stream: boolean;
   /** The client asked for the usage chunk (`stream_options.include_usage`). */
   wantsUsage: boolean;
+  routing: RoutingFields;
+}
+
+/** LiteLLM's per-request routing fields; igw's to act on, never forwarded upstream. */
+export interface RoutingFields {
+  fallbacks?: string[];
+  disableFallbacks?: boolean;
+  numRetries?: number;
+  /** The body carries any of them (so they must be removed before forwarding). */
+  present: boolean;
+}
+
+const ROUTING_KEYS = ['fallbacks', 'disable_fallbacks', 'num_retries'] as const;
+
+export function routingFields(body: Record<string, unknown>): RoutingFields {
+  if (body.fallbacks === undefined && body.disable_fallbacks === undefined && body.num_retries === undefined) return { present: false };
+  const fallbacks = body.fallbacks;
+  if (fallbacks !== undefined && (!Array.isArray(fallbacks) || !fallbacks.every((f) => typeof f === 'string'))) {
+    throw badRequest("'fallbacks' must be a list of model names, e.g. [\"gpt-4o-mini\"].", 'fallbacks', 'invalid_type');
+  }
+  const numRetries = body.num_retries;
+  if (numRetries !== undefined && (typeof numRetries !== 'number' || !Number.isInteger(numRetries) || numRetries < 0)) {
+    throw badRequest("'num_retries' must be a whole number ≥ 0.", 'num_retries', 'invalid_type');
+  }
+  return {
+    fallbacks: fallbacks as string[] | undefined,
+    disableFallbacks: optionalBoolean(body, 'disable_fallbacks'),
+    numRetries: numRetries as number | undefined,
+    present: true,
+  };
+}
+
+/** The body to forward: the client's, minus igw's routing fields when there are any. */
+export function withoutRoutingFields(body: Record<string, unknown>, routing: RoutingFields): Record<string, unknown> {
+  if (!routing.present) return body;
+  const out = { ...body };
+  for (const k of ROUTING_KEYS) delete out[k];
+  return out;
 }
 
 export function validateChatRequest(body: Record<string, unknown>): ChatRequestView {
@@ -28,7 +66,7 @@ export function validateChatRequest(body: Record<string, unknown>): ChatRequestV
   }
   for (const field of ['temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'n'] as const) optionalNumber(body, field);
   const wantsUsage = stream && (opts as { include_usage?: unknown } | undefined)?.include_usage === true;
-  return { model, stream, wantsUsage };
+  return { model, stream, wantsUsage, routing: routingFields(body) };
 }
 
 function validateMessage(m: unknown, i: number): void {
