@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Authenticator } from './auth/index.ts';
 import type { LoadedConfig } from './config/index.ts';
 import { createLogger, type Logger } from './observability/index.ts';
-import { ModelRouter, routerOptions } from './router/index.ts';
-import { createGateway, type Gateway } from './server/index.ts';
+import { ModelRouter, referencedModels, routerOptions } from './router/index.ts';
+import { createGateway, startBackgroundHealthChecks, type Gateway } from './server/index.ts';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -34,6 +34,24 @@ export async function startGateway(loaded: LoadedConfig, opts: StartOptions): Pr
   });
   const port = await gateway.listen(opts.port, opts.host);
   if (auth.open) logger.warn('no general_settings.master_key: the gateway is open, any caller may use it');
+  warnAboutRouting(router, logger);
+  const gs = config.general_settings;
+  const stopChecks = gs.background_health_checks ? startBackgroundHealthChecks(router, (gs.health_check_interval ?? 300) * 1000) : undefined;
+  const close = gateway.close;
+  gateway.close = async () => {
+    stopChecks?.();
+    await close();
+  };
   logger.info({ port, host: opts.host, models: router.modelNames() }, `igw ${VERSION} listening on http://${opts.host}:${port}`);
   return { ...gateway, port, url: `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}` };
+}
+
+/** Deployments that cannot be called and fallbacks naming unknown models are config mistakes worth a line at start-up. */
+function warnAboutRouting(router: ModelRouter, logger: Logger): void {
+  for (const group of router.groups.all()) {
+    for (const err of group.unusable) logger.warn({ model: group.name }, `deployment unusable: ${err.message}`);
+  }
+  for (const name of referencedModels(router.fallbacks)) {
+    if (!router.has(name)) logger.warn({ model: name }, `fallbacks name '${name}', which is not in model_list`);
+  }
 }

@@ -31,6 +31,8 @@ export interface AttemptDeps {
   stats: StatsTable;
   cooldowns: Cooldowns;
   now: () => number;
+  /** The deployment is the only one of its group. */
+  alone: boolean;
 }
 
 export async function runAttempt<T>(
@@ -71,7 +73,7 @@ export async function runAttempt<T>(
     const gerr = classify(err, timedOut ? attemptTimeout(d, limitMs, stream) : undefined, clientSignal);
     record.outcome = gerr.code === 'client_closed' ? 'cancelled' : gerr.kind;
     if (gerr.code === 'client_closed' || controller.signal.aborted && !timedOut) deps.cooldowns.releaseProbe(d);
-    else deps.cooldowns.recordFailure(d, gerr.kind);
+    else deps.cooldowns.recordFailure(d, gerr.kind, deps.alone);
     throw gerr;
   }
 }
@@ -85,7 +87,7 @@ function running<T>(value: T, d: Deployment, controller: AbortController, deps: 
     stats.inFlight--;
     if (outcome.tokens) stats.countTokens(deps.now(), outcome.tokens);
     if (stream) stats.recordLatency(undefined, performance.now() - started);
-    if (outcome.error) deps.cooldowns.recordFailure(d, outcome.error);
+    if (outcome.error) deps.cooldowns.recordFailure(d, outcome.error, deps.alone);
     else deps.cooldowns.recordSuccess(d);
   };
   return {

@@ -57,7 +57,9 @@ export class Cooldowns {
     else s.probing = false;
   }
 
-  recordFailure(d: Deployment, kind: ErrorKind): void {
+  /** `alone`: the deployment is its group's only one; as in LiteLLM, a single 429/401/404 does not then
+   * cool it down (that would turn one rate-limited call into an outage); repeated failures still do. */
+  recordFailure(d: Deployment, kind: ErrorKind, alone = false): void {
     const s = this.state(d);
     s.probing = false;
     if (NOT_COUNTED.has(kind)) return;
@@ -65,7 +67,7 @@ export class Cooldowns {
     if (s.tripped && now >= s.until) return this.trip(s, now); // the probe failed
     s.failures = s.failures.filter((t) => now - t < 60_000);
     s.failures.push(now);
-    if (IMMEDIATE.has(kind) || s.failures.length > this.settings.allowedFails) this.trip(s, now);
+    if ((IMMEDIATE.has(kind) && !alone) || s.failures.length > this.settings.allowedFails) this.trip(s, now);
   }
 
   /** A probe that ended without a verdict (client left) gives the slot back. */

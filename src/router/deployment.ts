@@ -21,6 +21,8 @@ export interface Deployment {
   tpmLimit?: number;
   /** USD per input + output token from model_info / litellm_params, for cost-based routing. */
   costPerToken?: number;
+  /** `model_info.mode` (`chat`, `embedding`…): what a health probe sends. */
+  mode?: string;
   upstream: Upstream;
 }
 
@@ -47,6 +49,7 @@ export function buildDeployment(cfg: DeploymentConfig, id: string, providerModel
     rpmLimit: p.rpm,
     tpmLimit: p.tpm,
     costPerToken: costPerToken(cfg),
+    mode: typeof cfg.model_info.mode === 'string' ? cfg.model_info.mode : undefined,
   };
   try {
     return { ...base, upstream: createUpstream(providerSettings(cfg, providerModel, defaults.env)) };

@@ -59,6 +59,10 @@ export class ModelRouter {
     this.strategy = strategyFor(options.strategy);
   }
 
+  get fallbacks(): RouterOptions['fallbacks'] {
+    return this.options.fallbacks;
+  }
+
   modelNames(): string[] {
     return this.groups.names();
   }
@@ -110,7 +114,7 @@ export class ModelRouter {
   }
 
   private runPicked<T>(picked: Picked, group: Group, req: RouteRequest, attempt: Attempt<T>, records: AttemptRecord[]): Promise<Running<T>> {
-    const deps: AttemptDeps = { stats: this.stats, cooldowns: this.cooldowns, now: this.now };
+    const deps: AttemptDeps = { stats: this.stats, cooldowns: this.cooldowns, now: this.now, alone: group.usable.length === 1 };
     const run = (d: Deployment, signal: AbortSignal, hedge: boolean): Promise<Running<T>> =>
       runAttempt(d, group.name, req.stream, signal, attempt, deps, records, hedge);
     const delay = this.hedgeDelay(group);

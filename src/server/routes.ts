@@ -1,6 +1,6 @@
 // The route table: every path is served with and without the `/v1` prefix, as LiteLLM does.
 import type { GatewayDeps, Handler, RequestContext } from './context.ts';
-import { liveliness, readiness } from './health.ts';
+import { health, liveliness, readiness } from './health.ts';
 import { chatCompletions } from './openai/chat.ts';
 import { embeddings } from './openai/embeddings.ts';
 import { listModels, retrieveModel } from './openai/models.ts';
@@ -22,6 +22,7 @@ add('POST', '/v1/chat/completions', { handler: chatCompletions });
 add('POST', '/chat/completions', { handler: chatCompletions });
 add('POST', '/v1/embeddings', { handler: embeddings });
 add('GET', '/v1/models', { handler: listModels });
+add('GET', '/health', { handler: health });
 add('GET', '/health/liveliness', { handler: liveliness, open: true });
 add('GET', '/health/liveness', { handler: liveliness, open: true });
 add('GET', '/health/readiness', { handler: readiness, open: true });
