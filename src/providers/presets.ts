@@ -10,6 +10,8 @@ export interface ProviderPreset {
   defaultBase?: string;
   /** Environment variable read when `api_key` is not set. */
   keyEnv?: string;
+  /** Environment variable read when `api_base` is not set (before `defaultBase`). */
+  baseEnv?: string;
   /** The server rejects `stream_options`; usage then comes from whatever the stream carries. */
   noStreamOptions?: boolean;
   /** The server does not know the `developer` role; send `system`. */
@@ -17,9 +19,9 @@ export interface ProviderPreset {
 }
 
 const PRESETS: Readonly<Record<string, ProviderPreset>> = {
-  openai: { kind: 'openai', defaultBase: 'https://api.openai.com/v1', keyEnv: 'OPENAI_API_KEY' },
+  openai: { kind: 'openai', defaultBase: 'https://api.openai.com/v1', keyEnv: 'OPENAI_API_KEY', baseEnv: 'OPENAI_API_BASE' },
   custom_openai: { kind: 'openai', keyEnv: 'OPENAI_API_KEY' },
-  azure: { kind: 'azure', keyEnv: 'AZURE_API_KEY' },
+  azure: { kind: 'azure', keyEnv: 'AZURE_API_KEY', baseEnv: 'AZURE_API_BASE' },
   groq: { kind: 'openai', defaultBase: 'https://api.groq.com/openai/v1', keyEnv: 'GROQ_API_KEY', noDeveloperRole: true },
   together_ai: { kind: 'openai', defaultBase: 'https://api.together.xyz/v1', keyEnv: 'TOGETHERAI_API_KEY', noDeveloperRole: true },
   fireworks_ai: { kind: 'openai', defaultBase: 'https://api.fireworks.ai/inference/v1', keyEnv: 'FIREWORKS_AI_API_KEY', noDeveloperRole: true },

@@ -84,7 +84,7 @@ function providerSettings(cfg: DeploymentConfig, providerModel: string, env: Nod
     prefix,
     upstreamModel,
     apiKey: p.api_key ?? (preset?.keyEnv ? env[preset.keyEnv] : undefined),
-    apiBase: p.api_base ?? (isAzure ? env.AZURE_API_BASE : undefined),
+    apiBase: p.api_base ?? (preset?.baseEnv ? env[preset.baseEnv] : undefined),
     apiVersion: p.api_version ?? (isAzure ? env.AZURE_API_VERSION : undefined),
     organization: p.organization,
     extraHeaders: p.extra_headers,

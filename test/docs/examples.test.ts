@@ -1,4 +1,4 @@
-// Every runnable example in README.md and docs/clients.md, run against a gateway serving
+// Every runnable example in README.md, docs/clients.md and docs/fallbacks.md, run against a gateway serving
 // config.example.yaml: JavaScript blocks with the project's Node, curl blocks with bash.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,22 +8,11 @@ import { promisify } from 'node:util';
 import { loadConfig } from '../../src/config/index.ts';
 import { createLogger } from '../../src/observability/index.ts';
 import { startGateway, type RunningGateway } from '../../src/start.ts';
+import { codeBlocks } from '../helpers/markdown.ts';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url);
 const scratch = new URL('test/.docs-tmp/', root);
-
-export function codeBlocks(markdown: string, lang: string): string[] {
-  const blocks: string[] = [];
-  const fence = '```' + lang + '\n';
-  let at = markdown.indexOf(fence);
-  while (at !== -1) {
-    const end = markdown.indexOf('\n```', at + fence.length);
-    blocks.push(markdown.slice(at + fence.length, end + 1));
-    at = markdown.indexOf(fence, end + 4);
-  }
-  return blocks;
-}
 
 let gw: RunningGateway;
 
@@ -38,7 +27,7 @@ after(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-for (const doc of ['README.md', 'docs/clients.md']) {
+for (const doc of ['README.md', 'docs/clients.md', 'docs/fallbacks.md']) {
   const text = readFileSync(new URL(doc, root), 'utf8');
   codeBlocks(text, 'js').forEach((code, i) => {
     test(`${doc}: JavaScript example ${i + 1} runs`, async () => {
