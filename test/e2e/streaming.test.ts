@@ -29,7 +29,7 @@ function drip(res: ServerResponse, gapMs: number): void {
 before(async () => {
   upstream = createServer((req, res) => {
     req.resume();
-    drip(res, req.url?.includes('idle') ? 5_000 : 1500);
+    drip(res, req.url?.includes('idle') ? 5_000 : 4000);
   });
   await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
@@ -67,7 +67,7 @@ test('the first chunk reaches the client before the upstream sends the second (n
   const { value } = await reader.read();
   const elapsed = performance.now() - started;
   assert.match(new TextDecoder().decode(value), /"first"/);
-  assert.ok(elapsed < 1000, `first chunk after ${elapsed.toFixed(0)} ms; the upstream's second comes at 1500 ms`);
+  assert.ok(elapsed < 3000, `first chunk after ${elapsed.toFixed(0)} ms; the upstream's second comes at 4000 ms`);
   controller.abort();
   await upstreamClosed;
 });
@@ -79,7 +79,7 @@ test('a client that disconnects aborts the upstream request', async () => {
   const t0 = performance.now();
   controller.abort();
   await upstreamClosed;
-  assert.ok(performance.now() - t0 < 1000, 'upstream connection closed promptly');
+  assert.ok(performance.now() - t0 < 3000, 'upstream connection closed promptly');
 });
 
 test('an upstream idle past the timeout between chunks ends the stream with an error event and [DONE]', async () => {
