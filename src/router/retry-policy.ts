@@ -65,9 +65,34 @@ export function retryAfterMs(err: GatewayError): number | undefined {
   const ms = Number(err.headers['retry-after-ms']);
   if (err.headers['retry-after-ms'] !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
   const ra = err.headers['retry-after'];
-  if (ra === undefined) return undefined;
+  if (ra === undefined) return rateLimitResetMs(err);
   const seconds = Number(ra);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(ra);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** The later of OpenAI's `x-ratelimit-reset-requests` / `-tokens` durations (`1s`, `6m0s`, `12ms`, `1h2m3.5s`). */
+function rateLimitResetMs(err: GatewayError): number | undefined {
+  let latest: number | undefined;
+  for (const name of ['x-ratelimit-reset-requests', 'x-ratelimit-reset-tokens']) {
+    const ms = parseDuration(err.headers[name]);
+    if (ms !== undefined) latest = Math.max(latest ?? 0, ms);
+  }
+  return latest;
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+
+export function parseDuration(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  let total = 0;
+  let rest = text.trim();
+  while (rest.length > 0) {
+    const m = /^(\d+(?:\.\d+)?)(ms|h|m|s)/.exec(rest);
+    if (!m) return undefined;
+    total += Number(m[1]) * UNIT_MS[m[2]];
+    rest = rest.slice(m[0].length);
+  }
+  return total;
 }

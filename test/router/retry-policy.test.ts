@@ -26,6 +26,9 @@ test('retry-after-ms wins over retry-after; seconds and HTTP dates are read', ()
   const ms = retryAfterMs(err({ 'retry-after': soon }))!;
   assert.ok(ms > 1000 && ms <= 3000);
   assert.equal(retryAfterMs(err()), undefined);
+  assert.equal(retryAfterMs(err({ 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-reset-tokens': '6m0s' })), 360_000, 'reset headers when no retry-after');
+  assert.equal(retryAfterMs(err({ 'x-ratelimit-reset-tokens': '12ms' })), 12);
+  assert.equal(retryAfterMs(err({ 'x-ratelimit-reset-tokens': '1m2.5s' })), 62_500);
 });
 
 test('backoff: exponential with jitter, at least retry_after, the upstream value when given, none past the cap', () => {

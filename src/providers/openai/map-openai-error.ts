@@ -18,6 +18,11 @@ export function mapOpenAIError(status: number, rawBody: string, headers: Record<
   if (retryAfter) extra['retry-after'] = retryAfter;
   const retryAfterMs = first(headers['retry-after-ms']);
   if (retryAfterMs) extra['retry-after-ms'] = retryAfterMs;
+  // When a 429 carries no retry-after, the reset headers say when the window reopens (`1s`, `6m0s`, `12ms`).
+  for (const name of ['x-ratelimit-reset-requests', 'x-ratelimit-reset-tokens']) {
+    const v = first(headers[name]);
+    if (v && status === 429) extra[name] = v;
+  }
   const upstreamId = first(headers['x-request-id']) ?? first(headers['apim-request-id']);
   if (upstreamId) extra['x-igw-upstream-request-id'] = upstreamId;
   const suffix = upstreamId ? ` (upstream request id ${upstreamId})` : '';
