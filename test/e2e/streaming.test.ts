@@ -11,6 +11,25 @@ const chunk = (text: string): string =>
   `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }] })}\n\n`;
 
 let upstream: Server;
+/** Bytes the flood upstream managed to hand to its socket: bounded only if igw applies backpressure. */
+let flooded = 0;
+let floodDone = false;
+
+/** Writes up to 64 MB of stream chunks as fast as the connection takes them. */
+function flood(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  res.on('close', () => markClosed());
+  const piece = chunk('x'.repeat(16 * 1024));
+  const pump = (): void => {
+    while (flooded < 64 * 1024 * 1024 && !res.destroyed) {
+      flooded += piece.length;
+      if (!res.write(piece)) return void res.once('drain', pump);
+    }
+    floodDone = true;
+    res.end('data: [DONE]\n\n');
+  };
+  pump();
+}
 let gw: RunningGateway;
 let upstreamClosed: Promise<void>;
 let markClosed: () => void;
@@ -29,6 +48,7 @@ function drip(res: ServerResponse, gapMs: number): void {
 before(async () => {
   upstream = createServer((req, res) => {
     req.resume();
+    if (req.url?.includes('flood')) return flood(res);
     drip(res, req.url?.includes('idle') ? 5_000 : 4000);
   });
   await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
@@ -37,6 +57,8 @@ before(async () => {
 model_list:
   - model_name: drip
     litellm_params: { model: openai/drip, api_base: "${base}/v1" }
+  - model_name: flood
+    litellm_params: { model: openai/flood, api_base: "${base}/flood" }
   - model_name: idle
     litellm_params: { model: openai/idle, api_base: "${base}/idle", timeout: 0.3 }
 general_settings: { master_key: ${MASTER_KEY} }
@@ -88,4 +110,18 @@ test('an upstream idle past the timeout between chunks ends the stream with an e
   assert.match(text, /"first"/);
   assert.match(text, /"code":"upstream_timeout"/);
   assert.ok(text.endsWith('data: [DONE]\n\n'));
+});
+
+test('backpressure: a client that stops reading stops the upstream too (no buffering of the whole stream)', async () => {
+  const controller = new AbortController();
+  const res = await startStream('flood', controller.signal);
+  const reader = res.body!.getReader();
+  await reader.read();
+  await new Promise((r) => setTimeout(r, 1500)); // the client reads nothing for 1.5 s
+  const stalledAt = flooded;
+  assert.ok(!floodDone, 'the upstream could not finish while the client was not reading');
+  console.log(`backpressure: upstream stalled after ${(stalledAt / 1048576).toFixed(1)} MB`);
+  assert.ok(stalledAt < 16 * 1024 * 1024, `upstream wrote ${(stalledAt / 1048576).toFixed(1)} MB of 64 MB`);
+  controller.abort();
+  await upstreamClosed;
 });
