@@ -25,10 +25,11 @@ export async function relayOpenAIStream(body: AsyncIterable<Buffer>, res: Server
   const reader = new SseReader();
   try {
     for await (const chunk of body) {
-      for (const ev of reader.push(chunk)) {
-        const out = relayEvent(ev, state);
-        if (out !== undefined && !res.write(out)) await drained(res);
-      }
+      // Everything one network chunk completes goes out in one write: nothing is held back for later
+      // chunks, and the socket sees one write instead of one per event.
+      let out = '';
+      for (const ev of reader.push(chunk)) out += relayEvent(ev, state) ?? '';
+      if (out.length > 0 && !res.write(out)) await drained(res);
       if (state.done) break;
     }
   } catch (err) {
