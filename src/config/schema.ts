@@ -28,6 +28,8 @@ export const litellmParamsSchema = z.looseObject({
   weight: optionalNumber,
   extra_headers: optionalHeaders,
   drop_params: optionalBoolean,
+  anthropic_version: optionalString,
+  max_tokens: optionalCount,
   mock_response: optionalString,
   mock_latency_ms: optionalNumber,
   mock_tokens: optionalCount,

@@ -19,6 +19,10 @@ export interface LitellmParams {
   organization?: string;
   extra_headers?: Record<string, string>;
   drop_params?: boolean;
+  /** Anthropic: the `anthropic-version` header sent upstream (default `2023-06-01`). */
+  anthropic_version?: string;
+  /** Output cap sent when the client gives none (Anthropic requires `max_tokens`). */
+  max_tokens?: number;
   /** Mock provider: fixed reply text (LiteLLM's `mock_response`). */
   mock_response?: string;
   /** Mock provider: delay before the first byte, in ms. */

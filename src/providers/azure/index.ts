@@ -3,6 +3,7 @@
 import { GatewayError } from '../../canonical/index.ts';
 import type { ProviderSettings, UpstreamRequest, UpstreamTarget } from '../types.ts';
 import { mapOpenAIError, toOpenAIChatBody, toOpenAIEmbeddingsBody, trimSlash } from '../openai/index.ts';
+import { untranslated } from '../untranslated.ts';
 
 /** GA version used when neither `api_version` nor AZURE_API_VERSION is set. */
 export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
@@ -21,6 +22,9 @@ export function azureTarget(settings: ProviderSettings): UpstreamTarget {
   if (settings.apiKey) headers['api-key'] = settings.apiKey;
   return {
     dialect: 'openai-chat',
+    provider: 'azure',
+    dropParams: settings.dropParams ?? false,
+    ...untranslated('azure'),
     mapError: mapOpenAIError,
     base64Embeddings: true,
     buildChat(body, opts): UpstreamRequest {

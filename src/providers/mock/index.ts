@@ -6,11 +6,15 @@ import { randomUUID } from 'node:crypto';
 import type { MockSettings, ProviderSettings, SendOptions, Transport, UpstreamReply, UpstreamRequest, UpstreamTarget } from '../types.ts';
 import { mapOpenAIError } from '../openai/index.ts';
 import { chatCompletion, chunk, mockEmbedding, mockPieces, mockText, promptTokens, usage } from './reply.ts';
+import { untranslated } from '../untranslated.ts';
 
 export function mockTarget(settings: ProviderSettings): UpstreamTarget {
   const headers = { 'content-type': 'application/json' };
   return {
     dialect: 'openai-chat',
+    provider: 'mock',
+    dropParams: settings.dropParams ?? false,
+    ...untranslated('mock'),
     mapError: mapOpenAIError,
     base64Embeddings: true,
     buildChat(body, opts) {

@@ -4,6 +4,7 @@ import type { ProviderSettings, UpstreamRequest, UpstreamTarget } from '../types
 import type { ProviderPreset } from '../presets.ts';
 import { toOpenAIChatBody, toOpenAIEmbeddingsBody } from './to-openai-request.ts';
 import { mapOpenAIError } from './map-openai-error.ts';
+import { untranslated } from '../untranslated.ts';
 
 export { mapOpenAIError, classifyOpenAIError } from './map-openai-error.ts';
 export { toOpenAIChatBody, toOpenAIEmbeddingsBody } from './to-openai-request.ts';
@@ -23,6 +24,9 @@ export function openAITarget(settings: ProviderSettings, preset: ProviderPreset)
   const embeddingsUrl = `${base}/embeddings`;
   return {
     dialect: 'openai-chat',
+    provider: settings.prefix,
+    dropParams: settings.dropParams ?? false,
+    ...untranslated(settings.prefix),
     mapError: mapOpenAIError,
     base64Embeddings: settings.prefix === 'openai' || settings.prefix === 'custom_openai',
     buildChat(body, opts): UpstreamRequest {

@@ -23,7 +23,7 @@ export async function chatCompletions(ctx: RequestContext, deps: GatewayDeps): P
     fallbacks: { fallbacks: view.routing.fallbacks, disabled: view.routing.disableFallbacks },
     numRetries: view.routing.numRetries,
   };
-  const build = (d: Deployment): UpstreamRequest => d.upstream.target.buildChat(forward, { stream: view.stream });
+  const build = (d: Deployment): UpstreamRequest => d.upstream.target.buildChat!(forward, { stream: view.stream });
   if (view.stream) {
     const routed = await deps.router.execute(route, streamAttempt(build));
     noteRouting(ctx, routed);

@@ -1,5 +1,8 @@
 // POST /v1/embeddings. The official SDK asks for `encoding_format: "base64"` by default; servers that
 // cannot encode get `float` and igw encodes little-endian float32 itself (reference §0.5, §1.7).
+import { GatewayError } from '../../canonical/index.ts';
+import type { UpstreamRequest } from '../../providers/index.ts';
+import type { Deployment } from '../../router/index.ts';
 import type { GatewayDeps, RequestContext } from '../context.ts';
 import { readJsonObject, sendJson } from '../http.ts';
 import { noteRouting, totalTokens } from './chat.ts';
@@ -16,7 +19,7 @@ export async function embeddings(ctx: RequestContext, deps: GatewayDeps): Promis
   const view = validateEmbeddingsRequest(body);
   ctx.log.model = view.model;
   const route = { model: view.model, stream: false, signal: ctx.signal };
-  const routed = await deps.router.execute(route, jsonAttempt((d) => d.upstream.target.buildEmbeddings(body)));
+  const routed = await deps.router.execute(route, jsonAttempt((d) => embeddingsRequest(d, body)));
   noteRouting(ctx, routed);
   const { raw } = routed.value;
   let parsed: EmbeddingList;
@@ -43,4 +46,20 @@ export function floatsToBase64(values: number[]): string {
   // Float32Array uses the platform's byte order; the wire wants little-endian.
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] === 0) buf.swap32();
   return buf.toString('base64');
+}
+
+function embeddingsRequest(d: Deployment, body: Record<string, unknown>): UpstreamRequest {
+  const target = d.upstream.target;
+  if (!target.buildEmbeddings) throw noEmbeddings(target.provider);
+  return target.buildEmbeddings(body);
+}
+
+function noEmbeddings(provider: string): GatewayError {
+  return new GatewayError({
+    status: 400,
+    kind: 'bad_request',
+    code: 'embeddings_not_supported',
+    param: 'model',
+    message: `Provider '${provider}' has no embeddings endpoint; pick an embedding model.`,
+  });
 }
