@@ -2,6 +2,7 @@
 // dialect) and a transport (how bytes move).
 import { GatewayError } from '../canonical/index.ts';
 import { azureTarget } from './azure/index.ts';
+import { geminiTarget } from './gemini/index.ts';
 import { httpTransport } from './http-client.ts';
 import { mockTarget, mockTransport } from './mock/index.ts';
 import { openAITarget } from './openai/index.ts';
@@ -35,5 +36,7 @@ export function createUpstream(settings: ProviderSettings): Upstream {
       return { target: mockTarget(settings), transport: mockTransport(settings.mock ?? { latencyMs: 0, tokens: 20, chunkDelayMs: 0 }) };
     case 'openai':
       return { target: openAITarget(settings, preset), transport: httpTransport };
+    case 'gemini':
+      return { target: geminiTarget(settings), transport: httpTransport };
   }
 }

@@ -2,7 +2,7 @@
 // OpenAI-compatible servers are presets over the OpenAI adapter: a default base URL, the environment
 // variable holding their key, and the quirks the reference lists (../shared/reference/providers.md §8).
 
-export type UpstreamKind = 'openai' | 'azure' | 'mock';
+export type UpstreamKind = 'openai' | 'azure' | 'mock' | 'gemini';
 
 export interface ProviderPreset {
   kind: UpstreamKind;
@@ -38,6 +38,7 @@ const PRESETS: Readonly<Record<string, ProviderPreset>> = {
   ollama_chat: { kind: 'openai', defaultBase: 'http://localhost:11434/v1', noDeveloperRole: true },
   lm_studio: { kind: 'openai', defaultBase: 'http://localhost:1234/v1', keyEnv: 'LM_STUDIO_API_KEY', noDeveloperRole: true },
   mock: { kind: 'mock' },
+  gemini: { kind: 'gemini', keyEnv: 'GEMINI_API_KEY' },
 };
 
 /** Splits `groq/llama-3.3-70b` into prefix and upstream model; a bare name (`gpt-4o`) means OpenAI, as in LiteLLM. */

@@ -91,6 +91,29 @@ export interface UpstreamTarget {
   createStreamDecoder(hints: DecodeHints): StreamDecoder;
   /** An upstream error status and body → a classified gateway error (kind drives retries and fallbacks). */
   mapError(status: number, rawBody: string, headers: Record<string, string | string[] | undefined>): GatewayError;
+  /**
+   * Embeddings for upstreams whose wire is not OpenAI's (Gemini, Vertex, Bedrock). When present,
+   * `/v1/embeddings` uses it instead of `buildEmbeddings`.
+   */
+  translateEmbeddings?(body: Record<string, unknown>): EmbeddingsPlan;
+}
+
+/** OpenAI's embeddings response with float vectors (the server encodes base64 when asked). */
+export interface OpenAIEmbeddingList {
+  object: 'list';
+  data: { object: 'embedding'; index: number; embedding: number[] }[];
+  model: string;
+  usage: { prompt_tokens: number; total_tokens: number };
+}
+
+/**
+ * One `/v1/embeddings` request in a non-OpenAI dialect: the upstream calls to make (Bedrock Titan embeds one
+ * text per call, so there may be several; they run concurrently) and the conversion of their bodies, in the
+ * same order, to OpenAI's list.
+ */
+export interface EmbeddingsPlan {
+  requests: UpstreamRequest[];
+  toOpenAI(rawBodies: string[]): OpenAIEmbeddingList;
 }
 
 /** What an adapter needs to know about its deployment (built by the router from `litellm_params`). */
@@ -113,6 +136,8 @@ export interface ProviderSettings {
   defaultMaxTokens?: number;
   /** Every `litellm_params` key as configured (provider-specific settings: regions, projects, credentials). */
   params?: Readonly<Record<string, unknown>>;
+  /** The process environment, for providers with credential chains of their own (AWS_*, GOOGLE_*). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface MockSettings {

@@ -95,6 +95,7 @@ function providerSettings(cfg: DeploymentConfig, providerModel: string, defaults
     anthropicVersion: p.anthropic_version,
     defaultMaxTokens: p.max_tokens,
     params: p,
+    env,
     mock: {
       response: p.mock_response,
       latencyMs: p.mock_latency_ms ?? 0,
