@@ -64,12 +64,14 @@ class GeminiStreamDecoder implements StreamDecoder {
     }
     const candidate = r.candidates?.[0];
     for (const part of candidate?.content?.parts ?? []) this.onPart(part, out);
+    const blocked = candidate ? undefined : r.promptFeedback?.blockReason;
+    const last = candidate?.finishReason !== undefined || blocked !== undefined;
+    if (last) this.close(out); // blocks end before the final usage and the finish
     if (r.usageMetadata) out.push({ type: 'usage', usage: mapGeminiUsage(r.usageMetadata) });
-    if (candidate?.finishReason) {
-      this.finish(out, { type: 'finish', reason: mapGeminiFinishReason(candidate.finishReason, this.toolIndex > 0) });
-    } else if (!candidate && r.promptFeedback?.blockReason) {
-      this.finish(out, { type: 'finish', reason: blockedPromptFinish(r.promptFeedback.blockReason) });
-    }
+    if (!last) return;
+    const reason = blocked ? blockedPromptFinish(blocked) : mapGeminiFinishReason(candidate?.finishReason, this.toolIndex > 0);
+    out.push({ type: 'finish', reason }, { type: 'end' });
+    this.done = true;
   }
 
   private onPart(p: GeminiPart, out: StreamEvent[]): void {
@@ -111,12 +113,6 @@ class GeminiStreamDecoder implements StreamDecoder {
     if (!this.open) return;
     out.push({ type: 'block_end', index: this.open.index });
     this.open = null;
-  }
-
-  private finish(out: StreamEvent[], finish: StreamEvent): void {
-    this.close(out);
-    out.push(finish, { type: 'end' });
-    this.done = true;
   }
 
   private fail(out: StreamEvent[], error: GatewayError): void {
