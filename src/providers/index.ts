@@ -3,6 +3,7 @@
 import { GatewayError } from '../canonical/index.ts';
 import { azureTarget } from './azure/index.ts';
 import { geminiTarget } from './gemini/index.ts';
+import { createVertexUpstream } from './vertex/index.ts';
 import { httpTransport } from './http-client.ts';
 import { mockTarget, mockTransport } from './mock/index.ts';
 import { openAITarget } from './openai/index.ts';
@@ -38,5 +39,7 @@ export function createUpstream(settings: ProviderSettings): Upstream {
       return { target: openAITarget(settings, preset), transport: httpTransport };
     case 'gemini':
       return { target: geminiTarget(settings), transport: httpTransport };
+    case 'vertex':
+      return createVertexUpstream(settings);
   }
 }

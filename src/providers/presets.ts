@@ -2,7 +2,7 @@
 // OpenAI-compatible servers are presets over the OpenAI adapter: a default base URL, the environment
 // variable holding their key, and the quirks the reference lists (../shared/reference/providers.md §8).
 
-export type UpstreamKind = 'openai' | 'azure' | 'mock' | 'gemini';
+export type UpstreamKind = 'openai' | 'azure' | 'mock' | 'gemini' | 'vertex';
 
 export interface ProviderPreset {
   kind: UpstreamKind;
@@ -39,6 +39,7 @@ const PRESETS: Readonly<Record<string, ProviderPreset>> = {
   lm_studio: { kind: 'openai', defaultBase: 'http://localhost:1234/v1', keyEnv: 'LM_STUDIO_API_KEY', noDeveloperRole: true },
   mock: { kind: 'mock' },
   gemini: { kind: 'gemini', keyEnv: 'GEMINI_API_KEY' },
+  vertex_ai: { kind: 'vertex' },
 };
 
 /** Splits `groq/llama-3.3-70b` into prefix and upstream model; a bare name (`gpt-4o`) means OpenAI, as in LiteLLM. */
