@@ -3,3 +3,5 @@ export * from './sse.ts';
 export * from './errors.ts';
 
 export * from './types.ts';
+export * from './params.ts';
+export * from './media.ts';

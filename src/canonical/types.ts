@@ -307,8 +307,10 @@ export type CanonicalParam =
   | 'user'
   | 'metadata'
   | 'service_tier'
-  | 'audio_input'
-  | 'document_input';
+  /** An `input_audio` content part. */
+  | 'input_audio'
+  /** A PDF / document content part (OpenAI `file`, Anthropic `document`). */
+  | 'input_document';
 
 // ---------------------------------------------------------------------------------------------------------
 // Response

@@ -1,6 +1,7 @@
 // Public face of the providers: turn a deployment's settings into a target (request building for its
 // dialect) and a transport (how bytes move).
 import { GatewayError } from '../canonical/index.ts';
+import { anthropicTarget } from './anthropic/index.ts';
 import { azureTarget } from './azure/index.ts';
 import { geminiTarget } from './gemini/index.ts';
 import { createVertexUpstream } from './vertex/index.ts';
@@ -11,9 +12,30 @@ import { findPreset } from './presets.ts';
 import type { ProviderSettings, Transport, UpstreamTarget } from './types.ts';
 
 export * from './types.ts';
-export { mapOpenAIError } from './openai/index.ts';
+export {
+  mapOpenAIError,
+  assistantMessage,
+  toOpenAIFinishReason,
+  toOpenAIUsage,
+  fromOpenAIUsage,
+  toOpenAIChatRequest,
+  fromOpenAIResponse,
+  createOpenAIStreamDecoder,
+} from './openai/index.ts';
 export { findPreset, splitProviderModel, supportedProviderPrefixes, type ProviderPreset } from './presets.ts';
 export { DEFAULT_AZURE_API_VERSION } from './azure/index.ts';
+export {
+  mapAnthropicError,
+  mapAnthropicStreamError,
+  fromAnthropicStopReason,
+  toAnthropicStopReason,
+  fromAnthropicUsage,
+  toAnthropicUsage,
+  toAnthropicRequest,
+  fromAnthropicResponse,
+  createAnthropicStreamDecoder,
+  DEFAULT_ANTHROPIC_VERSION,
+} from './anthropic/index.ts';
 
 export interface Upstream {
   target: UpstreamTarget;
@@ -31,6 +53,8 @@ export function createUpstream(settings: ProviderSettings): Upstream {
     });
   }
   switch (preset.kind) {
+    case 'anthropic':
+      return { target: anthropicTarget(settings), transport: httpTransport };
     case 'azure':
       return { target: azureTarget(settings), transport: httpTransport };
     case 'mock':

@@ -34,6 +34,8 @@ export interface Transport {
 /** Per-request knobs the adapter needs from the caller. */
 export interface ChatBuildOptions {
   stream: boolean;
+  /** Client headers a pass-through may forward (lower-case names), e.g. `anthropic-beta`. */
+  clientHeaders?: Readonly<Record<string, string>>;
 }
 
 /** Knobs for building an upstream request from the canonical form. */

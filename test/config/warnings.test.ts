@@ -31,9 +31,9 @@ router_settings:
 
 test('a provider without a preset is a warning naming the path and the provider', async () => {
   const { config, warnings } = await load(`model_list:
-  - model_name: claude
+  - model_name: command
     litellm_params:
-      model: anthropic/claude-sonnet-4
+      model: cohere/command-r-plus
   - model_name: gpt
     litellm_params:
       model: gpt-4o
@@ -47,7 +47,7 @@ test('a provider without a preset is a warning naming the path and the provider'
     {
       path: 'model_list[0].litellm_params.model',
       line: 4,
-      message: "provider 'anthropic' is not supported yet; requests to model 'claude' will fail with 501",
+      message: "provider 'cohere' is not supported yet; requests to model 'command' will fail with 501",
     },
   ]);
 });
