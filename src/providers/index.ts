@@ -5,6 +5,7 @@ import { anthropicTarget } from './anthropic/index.ts';
 import { azureTarget } from './azure/index.ts';
 import { geminiTarget } from './gemini/index.ts';
 import { createVertexUpstream } from './vertex/index.ts';
+import { createBedrockUpstream } from './bedrock/index.ts';
 import { httpTransport } from './http-client.ts';
 import { mockTarget, mockTransport } from './mock/index.ts';
 import { openAITarget } from './openai/index.ts';
@@ -65,5 +66,7 @@ export function createUpstream(settings: ProviderSettings): Upstream {
       return { target: geminiTarget(settings), transport: httpTransport };
     case 'vertex':
       return createVertexUpstream(settings);
+    case 'bedrock':
+      return createBedrockUpstream(settings);
   }
 }

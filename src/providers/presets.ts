@@ -2,7 +2,7 @@
 // OpenAI-compatible servers are presets over the OpenAI adapter: a default base URL, the environment
 // variable holding their key, and the quirks the reference lists (../shared/reference/providers.md §8).
 
-export type UpstreamKind = 'openai' | 'azure' | 'anthropic' | 'mock' | 'gemini' | 'vertex';
+export type UpstreamKind = 'openai' | 'azure' | 'anthropic' | 'mock' | 'gemini' | 'vertex' | 'bedrock';
 
 export interface ProviderPreset {
   kind: UpstreamKind;
@@ -47,6 +47,7 @@ const PRESETS: Readonly<Record<string, ProviderPreset>> = {
   mock: { kind: 'mock' },
   gemini: { kind: 'gemini', keyEnv: 'GEMINI_API_KEY' },
   vertex_ai: { kind: 'vertex' },
+  bedrock: { kind: 'bedrock' },
 };
 
 /** Splits `groq/llama-3.3-70b` into prefix and upstream model; a bare name (`gpt-4o`) means OpenAI, as in LiteLLM. */
