@@ -7,7 +7,7 @@ import type { OpenAIEmbeddingList, UpstreamRequest } from '../../providers/index
 import type { Attempt, Deployment } from '../../router/index.ts';
 import type { GatewayDeps, RequestContext } from '../context.ts';
 import { readJsonObject, sendJson } from '../http.ts';
-import { noteRouting, totalTokens } from './chat.ts';
+import { noteRouting, totalTokens } from '../routed.ts';
 import { jsonAttempt } from './upstream-call.ts';
 import { validateEmbeddingsRequest } from './validate.ts';
 
