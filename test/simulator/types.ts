@@ -36,6 +36,8 @@ export type Fault =
   /** 429 + `retry-after` (seconds; default 1) and `retry-after-ms` when `retryAfterMs` is set. */
   | { kind: 'rate_limit'; retryAfterSeconds?: number; retryAfterMs?: number }
   | { kind: 'server_error'; status?: 500 | 502 | 503 }
+  /** Overloaded: Anthropic 529 `overloaded_error`; OpenAI routes answer 503. */
+  | { kind: 'overloaded' }
   /** Wait before the status line, then respond normally. */
   | { kind: 'slow_first_byte'; delayMs: number }
   /** Destroy the socket without any response. */
