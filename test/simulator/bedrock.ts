@@ -95,6 +95,7 @@ function preStreamFault(call: DialectCall, f: Fault, modelId: string): boolean {
       else exception(call, status, status === 503 ? 'ServiceUnavailableException' : 'InternalServerException', status === 503 ? 'Bedrock is unable to process your request.' : 'Internal server error');
       return true;
     }
+    case 'overloaded': exception(call, 503, 'ServiceUnavailableException', 'Bedrock is unable to process your request.'); return true;
     case 'status': exception(call, f.status, STATUS_TYPES[f.status] ?? 'UnknownError', `Simulated ${f.status} error`); return true;
     case 'context_length': exception(call, 400, 'ValidationException', 'Input is too long for requested model.'); return true;
     case 'invalid_key': exception(call, 403, 'UnrecognizedClientException', 'The security token included in the request is invalid.'); return true;

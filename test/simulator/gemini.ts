@@ -109,6 +109,7 @@ function faultError(f: Fault, r: GeminiRoute): ErrorReply | undefined {
       const message = status === 503 ? 'The model is overloaded. Please try again later.' : 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting';
       return { status, body: googleError(status, message) };
     }
+    case 'overloaded': return { status: 503, body: googleError(503, 'The model is overloaded. Please try again later.') };
     case 'status': return { status: f.status, body: typeof f.body === 'string' ? f.body : googleError(f.status, `Simulated ${f.status} error`), headers: f.headers };
     case 'context_length':
       return { status: 400, body: googleError(400, 'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).') };
