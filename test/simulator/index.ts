@@ -74,6 +74,27 @@
 //   text (so a retry succeeds); add any extra `id=…` parameter to tell directives apart. reset() clears counts.
 //   Non-stream requests: cut_stream sends half the body then drops; stream_error → 500; chunk_delay ignored.
 //   An unparseable fault directive → 400 "simulator: …".
+//
+// GEMINI / VERTEX AI (gemini.ts, reference §5) — the same planner and directives, Google's wire:
+//   POST /v1beta/models/{m}:generateContent | :streamGenerateContent (alt=sse: CRLF-framed events; else a JSON
+//   array) | :embedContent | :batchEmbedContents — key in x-goog-api-key or ?key= (bad → 400 API_KEY_INVALID).
+//   POST /v1/projects/{p}/locations/{l}/publishers/google/models/{m}:… (also :predict embeddings) — Bearer token
+//   issued by POST /token (set `googlePublicKey`: the RS256 jwt-bearer assertion is verified; google-token.ts).
+//   thinkingConfig.includeThoughts → a `thought` part; function calls carry no id; gemini-3* models sign the
+//   first call (thoughtSignature) and answer 400 when a replayed call lacks a signature they issued.
+//   Faults as google.rpc.Status: rate_limit → 429 RESOURCE_EXHAUSTED + RetryInfo; server_error 503/overloaded →
+//   UNAVAILABLE; context_length → 400 token count; invalid_key; model_not_found; content_filter → HTTP 200 with
+//   promptFeedback.blockReason; stream_error → `data: {"error":…}`.
+// BEDROCK (bedrock.ts, reference §6):
+//   POST /model/{id}/converse | /converse-stream (application/vnd.amazon.eventstream via @smithy/core's codec,
+//   `p` padding, text blocks without contentBlockStart, metadata after messageStop) | /invoke (Titan, Cohere
+//   embeddings). Auth: Bearer <apiKey> (Bedrock API key) or SigV4 recomputed with @smithy/signature-v4 for
+//   `awsKeys` (default SIM_AWS_KEY); a mismatch → 403 InvalidSignatureException. Converse validation: roles
+//   alternate from user, no blank text, toolConfig when tool blocks appear. additionalModelRequestFields.thinking
+//   → a signed reasoning block. Faults → x-amzn-ErrorType exceptions (ThrottlingException 429, ValidationException
+//   "Input is too long", UnrecognizedClientException, ResourceNotFoundException, …); content_filter →
+//   guardrail_intervened; stream_error → an exception message (throttlingException when the message says
+//   "too many"/"throttl", else modelStreamErrorException).
 
 export type { Fault, RecordedCall, Simulator, SimulatorOptions } from './types.ts';
 export { startSimulator } from './server.ts';
