@@ -18,8 +18,6 @@ export function fromAnthropicResponse(rawBody: string, hints: DecodeHints): Chat
     usage: fromAnthropicUsage(body.usage) ?? { inputTokens: 0, outputTokens: 0 },
   };
   if (typeof body.stop_sequence === 'string') out.stopSequence = body.stop_sequence;
-  const tier = isObject(body.usage) ? optString(body.usage.service_tier) : undefined;
-  if (tier) out.serviceTier = tier;
   return out;
 }
 

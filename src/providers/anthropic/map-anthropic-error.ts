@@ -11,7 +11,7 @@ interface Mapped {
   code: string | null;
 }
 
-const CONTEXT_WINDOW = /prompt is too long|context window|context length|too many (input )?tokens|exceeds? the (maximum|model)/i;
+const CONTEXT_WINDOW = /prompt is too long|context window|context length|too many (input )?tokens|exceeds? the (model's )?(maximum )?context/i;
 
 export function mapAnthropicError(status: number, rawBody: string, headers: Record<string, string | string[] | undefined>): GatewayError {
   const { type, message } = parseBody(rawBody, status);
@@ -64,7 +64,7 @@ function classify(status: number, type: string | null, message: string): Mapped 
   if (type === 'overloaded_error' || status === 529 || status === 503) {
     return { status: 503, kind: 'overloaded', type: 'server_error', code: 'overloaded' };
   }
-  if ((status === 400 || status === 413) && CONTEXT_WINDOW.test(message)) {
+  if (status === 400 && CONTEXT_WINDOW.test(message)) {
     return { status: 400, kind: 'context_window', type: 'invalid_request_error', code: 'context_length_exceeded' };
   }
   switch (status) {

@@ -45,10 +45,12 @@ export function toAnthropicRequest(req: ChatRequest, o: AnthropicBuildOptions): 
   }
   if (tools.length > 0) body.tools = tools;
   if (choice) body.tool_choice = choice;
-  const thinking = req.reasoning ? thinkingOf(req.reasoning, body, req.maxTokens !== undefined, warnings) : undefined;
-  if (thinking && forced && thinking.type !== 'disabled') {
+  if (req.reasoning && forced && wantsThinking(req.reasoning)) {
     warnings.push('thinking dropped: Anthropic does not allow it with the forced tool that implements response_format');
-  } else if (thinking) body.thinking = thinking;
+  } else if (req.reasoning) {
+    const thinking = thinkingOf(req.reasoning, body, req.maxTokens !== undefined, warnings);
+    if (thinking) body.thinking = thinking;
+  }
   sampling(req, body, body.thinking !== undefined && body.thinking.type !== 'disabled', warnings);
   if (req.user !== undefined) body.metadata = { user_id: req.user };
   if (req.extensions?.dialect === 'anthropic-messages') Object.assign(body, req.extensions.fields);
@@ -88,6 +90,11 @@ function structuredOutputTool(f: ResponseFormat | undefined, tools: Tool[]): Ant
   const description =
     (f.type === 'json_schema' && f.description) || 'Respond by calling this tool with the JSON answer as its input.';
   return { name, description, input_schema: schema };
+}
+
+function wantsThinking(r: ReasoningConfig): boolean {
+  if (r.mode === 'disabled') return false;
+  return r.mode === 'adaptive' || (r.budgetTokens ?? (r.effort ? BUDGETS[r.effort] : 0)) > 0;
 }
 
 function thinkingOf(r: ReasoningConfig, body: AnthropicRequest, capGiven: boolean, warnings: string[]): AnthropicThinking | undefined {
