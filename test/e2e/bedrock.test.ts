@@ -166,3 +166,11 @@ test('in-stream throttlingException ends the stream with an error the SDK raises
   });
   assert.ok(text.length > 0);
 });
+
+test('connection errors: a reset socket is a 502; a stream cut mid-message raises in the SDK', async () => {
+  await assert.rejects(s.client.chat.completions.create({ model: 'bedrock-claude', messages: user('x [[fault:reset]]') }), (err: any) => err.status === 502);
+  const stream = await s.client.chat.completions.create({ model: 'bedrock-claude', messages: user('long answer here [[fault:cut_stream after=3]]'), stream: true });
+  await assert.rejects(async () => {
+    for await (const _chunk of stream) { /* drain */ }
+  });
+});

@@ -179,3 +179,11 @@ test('mid-stream error: the SDK throws after the first deltas', async () => {
   });
   assert.ok(text.length > 0);
 });
+
+test('connection errors: a reset socket is a 502; a stream cut before finishReason raises in the SDK', async () => {
+  await assert.rejects(s.client.chat.completions.create({ model: 'gemini-flash', messages: user('x [[fault:reset]]') }), (err: any) => err.status === 502);
+  const stream = await s.client.chat.completions.create({ model: 'gemini-flash', messages: user('long answer here [[fault:cut_stream after=2]]'), stream: true });
+  await assert.rejects(async () => {
+    for await (const _chunk of stream) { /* drain */ }
+  });
+});
