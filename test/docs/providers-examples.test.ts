@@ -5,7 +5,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from '../../src/config/index.ts';
+import { ANTHROPIC_BASE_PARAMS, ANTHROPIC_SAMPLING_PARAMS } from '../../src/providers/anthropic/index.ts';
 import { BEDROCK_PARAMS } from '../../src/providers/bedrock/index.ts';
+import { OPENAI_PARAMS } from '../../src/providers/openai/openai-translation.ts';
 import { GEMINI_PARAMS } from '../../src/providers/gemini/index.ts';
 import { writeFiles } from '../config/helpers.ts';
 
@@ -35,4 +37,6 @@ function listed(heading: string): string[] {
 test('docs/providers.md: the supported-parameter lists match the adapters', () => {
   assert.deepEqual(listed('gemini/'), [...GEMINI_PARAMS].sort());
   assert.deepEqual(listed('bedrock/'), [...BEDROCK_PARAMS].sort());
+  assert.deepEqual(listed('anthropic/'), [...ANTHROPIC_BASE_PARAMS, ...ANTHROPIC_SAMPLING_PARAMS].sort());
+  assert.deepEqual(listed('openai/'), [...OPENAI_PARAMS].sort());
 });

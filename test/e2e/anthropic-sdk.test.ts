@@ -183,6 +183,7 @@ test('pass-through: the body goes upstream unchanged except the model; anthropic
   assert.deepEqual(call.body, { ...params, model: 'claude-sonnet-4-5' });
   assert.equal(call.headers['x-api-key'], SIM_KEY);
   assert.equal(call.headers['anthropic-beta'], 'context-1m-2025-08-07');
+  assert.equal(call.headers['anthropic-version'], '2026-10-21', "the client's version, since the deployment pins none");
   assert.equal(call.headers.authorization, undefined, 'the client key never reaches the provider');
 });
 
@@ -226,4 +227,7 @@ test('x-api-key with anthropic-version 2023-06-01 (SDK 0.x, curl) also authentic
   assert.equal(res.status, 200);
   const body = (await res.json()) as { content: { text: string }[] };
   assert.equal(body.content[0].text, 'Hello! You said: curl');
+  assert.equal(s.sim.calls[0].headers['anthropic-version'], '2023-06-01');
+  await s.anthropic.messages.create({ model: 'claude-2026-drop', max_tokens: 20, messages: [{ role: 'user', content: 'pinned' }] }, { headers: { 'anthropic-version': '2023-06-01' } });
+  assert.equal(s.sim.calls[1].headers['anthropic-version'], '2026-10-21', 'a pinned version wins');
 });

@@ -21,21 +21,25 @@ export { DEFAULT_ANTHROPIC_VERSION } from './wire.ts';
 export const ANTHROPIC_DEFAULT_BASE = 'https://api.anthropic.com';
 
 /** OpenAI parameters with an Anthropic counterpart (§4.1); sampling only on versions that take it. */
-const BASE_PARAMS: readonly CanonicalParam[] = [
+export const ANTHROPIC_BASE_PARAMS: readonly CanonicalParam[] = [
   'max_tokens', 'stop', 'tools', 'tool_choice', 'parallel_tool_calls', 'response_format', 'reasoning_effort', 'user', 'input_document',
 ];
-const SAMPLING_PARAMS: readonly CanonicalParam[] = ['temperature', 'top_p', 'top_k'];
+/** Refused by API version 2026-10-21 (reference §0.2). */
+export const ANTHROPIC_SAMPLING_PARAMS: readonly CanonicalParam[] = ['temperature', 'top_p', 'top_k'];
 
-/** Client headers a pass-through forwards: beta flags change what the body may contain. */
-const FORWARDED = ['anthropic-beta'] as const;
+/**
+ * Client headers a pass-through forwards (Claude Code's gateway requirements): beta flags change what the body
+ * may contain, and the body was written for the client's API version unless the deployment pins one.
+ */
+const FORWARDED = ['anthropic-beta', 'anthropic-version'] as const;
 
 export function anthropicTarget(settings: ProviderSettings): UpstreamTarget {
   const url = `${trimSlash(settings.apiBase ?? ANTHROPIC_DEFAULT_BASE)}/v1/messages`;
   const version = settings.anthropicVersion ?? DEFAULT_ANTHROPIC_VERSION;
   const headers: Record<string, string> = { 'content-type': 'application/json', 'anthropic-version': version, ...settings.extraHeaders };
   if (settings.apiKey) headers['x-api-key'] = settings.apiKey;
-  const supported = new Set<CanonicalParam>(BASE_PARAMS);
-  if (version < NO_SAMPLING_VERSION) for (const p of SAMPLING_PARAMS) supported.add(p);
+  const supported = new Set<CanonicalParam>(ANTHROPIC_BASE_PARAMS);
+  if (version < NO_SAMPLING_VERSION) for (const p of ANTHROPIC_SAMPLING_PARAMS) supported.add(p);
   const request = (body: unknown, extra?: Record<string, string>): UpstreamRequest => ({
     url,
     method: 'POST',
@@ -50,7 +54,8 @@ export function anthropicTarget(settings: ProviderSettings): UpstreamTarget {
     supportedParams: supported,
     mapError: mapAnthropicError,
     buildChat(body, opts) {
-      return request({ ...body, model: settings.upstreamModel }, forwarded(opts.clientHeaders));
+      const extra = forwarded(opts.clientHeaders, settings.anthropicVersion !== undefined);
+      return request({ ...body, model: settings.upstreamModel }, extra);
     },
     buildFromCanonical(req, opts) {
       const built = toAnthropicRequest(req, { upstreamModel: settings.upstreamModel, stream: opts.stream, defaultMaxTokens: settings.defaultMaxTokens });
@@ -61,9 +66,9 @@ export function anthropicTarget(settings: ProviderSettings): UpstreamTarget {
   };
 }
 
-function forwarded(client: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
+function forwarded(client: Readonly<Record<string, string>> | undefined, versionPinned: boolean): Record<string, string> | undefined {
   if (!client) return undefined;
   const out: Record<string, string> = {};
-  for (const name of FORWARDED) if (client[name]) out[name] = client[name];
+  for (const name of FORWARDED) if (client[name] && !(name === 'anthropic-version' && versionPinned)) out[name] = client[name];
   return Object.keys(out).length > 0 ? out : undefined;
 }

@@ -9,7 +9,7 @@ import { toOpenAIChatRequest, type OpenAIRequestOptions } from './to-openai-chat
 
 type Translation = Pick<UpstreamTarget, 'supportedParams' | 'buildFromCanonical' | 'responseToCanonical' | 'createStreamDecoder'>;
 
-const OPENAI_PARAMS: readonly CanonicalParam[] = [
+export const OPENAI_PARAMS: readonly CanonicalParam[] = [
   'max_tokens', 'temperature', 'top_p', 'stop', 'seed', 'presence_penalty', 'frequency_penalty', 'logit_bias',
   'logprobs', 'top_logprobs', 'n', 'tools', 'tool_choice', 'parallel_tool_calls', 'response_format',
   'reasoning_effort', 'user', 'metadata', 'input_audio', 'input_document',

@@ -28,7 +28,10 @@ export function validateMessagesRequest(body: Json, headers: IncomingHttpHeaders
   });
   if (body.stream !== undefined && typeof body.stream !== 'boolean') throw badRequest('stream: Input should be a valid boolean', 'stream', 'invalid_type');
   const stream = body.stream === true;
-  const beta = headers['anthropic-beta'];
-  const clientHeaders = typeof beta === 'string' && beta ? { 'anthropic-beta': beta } : undefined;
-  return { model: body.model, stream, wantsUsage: true, ...(clientHeaders ? { clientHeaders } : {}) };
+  const clientHeaders: Record<string, string> = {};
+  for (const name of ['anthropic-beta', 'anthropic-version']) {
+    const v = headers[name];
+    if (typeof v === 'string' && v) clientHeaders[name] = v;
+  }
+  return { model: body.model, stream, wantsUsage: true, clientHeaders };
 }
