@@ -33,6 +33,8 @@ export async function probe(model: string, d: Deployment): Promise<ProbeResult> 
   const attempt = jsonAttempt((dep) => {
     const target = dep.upstream.target;
     if (embedding && target.buildEmbeddings) return target.buildEmbeddings({ model, input: 'health check' });
+    // Embedding plans of other dialects (Gemini, Bedrock Titan…): the first call is a fair probe.
+    if (embedding && target.translateEmbeddings) return target.translateEmbeddings({ model, input: 'health check' }).requests[0];
     if (target.dialect === 'openai-chat' && target.buildChat) {
       return target.buildChat({ model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 }, { stream: false });
     }

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import OpenAI from 'openai';
+import { MASTER_KEY } from '../helpers/gateway.ts';
 import { SIM_AWS_KEY } from '../simulator/bedrock.ts';
 import { embed } from '../simulator/embeddings.ts';
 import { CLAUDE_ON_BEDROCK, PNG_DATA_URL, SIM_KEY, startCloudStack, user, weatherTool, type CloudStack } from './cloud-stack.ts';
@@ -173,4 +174,20 @@ test('connection errors: a reset socket is a 502; a stream cut mid-message raise
   await assert.rejects(async () => {
     for await (const _chunk of stream) { /* drain */ }
   });
+});
+
+test('a retryable upstream error is retried by the router (num_retries in the body) and then succeeds', async () => {
+  const params = { model: 'bedrock-claude', messages: user('again [[fault:rate_limit times=1 id=retry-b]]'), num_retries: 1 } as OpenAI.ChatCompletionCreateParamsNonStreaming;
+  const { data, response } = await s.client.chat.completions.create(params).withResponse();
+  assert.equal(data.choices[0].message.content, 'Hello! You said: again');
+  assert.equal(response.headers.get('x-igw-attempts'), '2');
+});
+
+test('GET /health probes Gemini, Vertex and Bedrock deployments (embedding mode probes with an embedding)', async () => {
+  const res = await fetch(`${s.gw.url}/health`, { headers: { authorization: `Bearer ${MASTER_KEY}` } });
+  const body = (await res.json()) as { healthy_endpoints: { model: string }[]; unhealthy_endpoints: { model: string; error_kind?: string }[] };
+  const healthy = body.healthy_endpoints.map((e) => e.model).sort();
+  for (const m of ['gemini-flash', 'vertex-pro', 'bedrock-claude', 'bedrock-nova-key', 'bedrock-titan']) assert.ok(healthy.includes(m), `${m} healthy`);
+  assert.deepEqual(body.unhealthy_endpoints.map((e) => [e.model, e.error_kind]), [['bedrock-bad-secret', 'auth']]);
+  assert.ok(s.sim.calls.some((c) => c.path === '/model/amazon.titan-embed-text-v2%3A0/invoke' && c.body.inputText === 'health check'));
 });

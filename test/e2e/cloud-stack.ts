@@ -44,9 +44,14 @@ ${gemini('gemini-flash', 'gemini-2.5-flash')}${gemini('gemini-3', 'gemini-3-pro-
 ${vertex('vertex-pro', 'gemini-2.5-pro')}${vertex('vertex-embed', 'text-embedding-005')}\
 ${bedrock('bedrock-claude', CLAUDE_ON_BEDROCK)}${bedrock('bedrock-nova-key', 'amazon.nova-pro-v1:0', `aws_region_name: us-west-2, api_key: ${SIM_KEY}`)}\
 ${bedrock('bedrock-bad-secret', CLAUDE_ON_BEDROCK, `aws_region_name: us-east-1, aws_access_key_id: ${SIM_AWS_KEY.accessKeyId}, aws_secret_access_key: wrong`)}\
-${bedrock('bedrock-titan', 'amazon.titan-embed-text-v2:0')}${bedrock('bedrock-cohere', 'cohere.embed-english-v3')}\
+${bedrock('bedrock-titan', 'amazon.titan-embed-text-v2:0')}    model_info: { mode: embedding }
+${bedrock('bedrock-cohere', 'cohere.embed-english-v3')}\
 general_settings:
   master_key: ${MASTER_KEY}
+# These suites check how single upstream answers are translated: no retries, no cooldowns.
+router_settings:
+  num_retries: 0
+  cooldown_time: 0
 `;
   const gw = await startTestGateway(yaml);
   return {

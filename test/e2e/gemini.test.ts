@@ -187,3 +187,10 @@ test('connection errors: a reset socket is a 502; a stream cut before finishReas
     for await (const _chunk of stream) { /* drain */ }
   });
 });
+
+test('a retryable upstream error is retried by the router (num_retries in the body) and then succeeds', async () => {
+  const params = { model: 'gemini-flash', messages: user('again [[fault:server_error times=1 id=retry-g]]'), num_retries: 1 } as OpenAI.ChatCompletionCreateParamsNonStreaming;
+  const { data, response } = await s.client.chat.completions.create(params).withResponse();
+  assert.equal(data.choices[0].message.content, 'Hello! You said: again');
+  assert.equal(response.headers.get('x-igw-attempts'), '2');
+});
