@@ -24,8 +24,10 @@ ${claude('claude')}${claude('claude-drop', ', drop_params: true')}${claude('clau
     litellm_params: { model: openai/gpt-4o, api_base: "${sim.url}/v1", api_key: ${SIM_KEY} }
 general_settings:
   master_key: ${MASTER_KEY}
+# These suites check how single upstream answers are translated: no retries, no cooldowns.
 router_settings:
   num_retries: 0
+  cooldown_time: 0
 `;
 }
 
