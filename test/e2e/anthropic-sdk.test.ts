@@ -231,3 +231,10 @@ test('x-api-key with anthropic-version 2023-06-01 (SDK 0.x, curl) also authentic
   await s.anthropic.messages.create({ model: 'claude-2026-drop', max_tokens: 20, messages: [{ role: 'user', content: 'pinned' }] }, { headers: { 'anthropic-version': '2023-06-01' } });
   assert.equal(s.sim.calls[1].headers['anthropic-version'], '2026-10-21', 'a pinned version wins');
 });
+
+test('a fallback from an Anthropic deployment (pass-through) to an OpenAI one (translated)', async () => {
+  const msg = await ask('claude-flaky', 'switch [[fault:overloaded times=1]]');
+  assert.deepEqual(msg.content, [{ type: 'text', text: 'Hello! You said: switch' }]);
+  assert.deepEqual(s.sim.calls.map((c) => c.path), ['/v1/messages', '/v1/chat/completions']);
+  assert.deepEqual(s.sim.calls[0].body.messages, [{ role: 'user', content: 'switch [[fault:overloaded times=1]]' }], 'the first attempt passed the body through');
+});

@@ -20,14 +20,18 @@ export function anthropicStackConfig(sim: Simulator): string {
   const claude = (name: string, extra = '') =>
     `  - model_name: ${name}\n    litellm_params: { model: anthropic/claude-sonnet-4-5, api_base: "${sim.url}", api_key: ${SIM_KEY}${extra} }\n`;
   return `model_list:
-${claude('claude')}${claude('claude-drop', ', drop_params: true')}${claude('claude-2026', ', anthropic_version: "2026-10-21"')}${claude('claude-2026-drop', ', anthropic_version: "2026-10-21", drop_params: true')}${claude('claude-short', ', max_tokens: 3')}  - model_name: gpt-4o
+${claude('claude')}${claude('claude-drop', ', drop_params: true')}${claude('claude-2026', ', anthropic_version: "2026-10-21"')}${claude('claude-2026-drop', ', anthropic_version: "2026-10-21", drop_params: true')}${claude('claude-short', ', max_tokens: 3')}${claude('claude-flaky')}  - model_name: gpt-4o
+    litellm_params: { model: openai/gpt-4o, api_base: "${sim.url}/v1", api_key: ${SIM_KEY} }
+  - model_name: gpt-flaky
     litellm_params: { model: openai/gpt-4o, api_base: "${sim.url}/v1", api_key: ${SIM_KEY} }
 general_settings:
   master_key: ${MASTER_KEY}
 # These suites check how single upstream answers are translated: no retries, no cooldowns.
+# Fallbacks cross dialects: the plan is made per deployment.
 router_settings:
   num_retries: 0
   cooldown_time: 0
+  fallbacks: [{ gpt-flaky: [claude] }, { claude-flaky: [gpt-4o] }]
 `;
 }
 

@@ -257,3 +257,17 @@ test('an upstream 400 for an invalid translated body would surface; igw refuses 
   assert.match(err.message, /not a JSON object/);
   assert.equal(s.sim.calls.length, 0);
 });
+
+test('a fallback from an OpenAI deployment to an Anthropic one translates that attempt (JSON and stream)', async () => {
+  const { data, response } = await s.openai.chat.completions
+    .create({ model: 'gpt-flaky', messages: user('fall over [[fault:server_error times=1 id=json]]') })
+    .withResponse();
+  assert.equal(data.choices[0].message.content, 'Hello! You said: fall over');
+  assert.equal(response.headers.get('x-igw-model'), 'claude');
+  assert.deepEqual(s.sim.calls.map((c) => c.path), ['/v1/chat/completions', '/v1/messages']);
+  const stream = await s.openai.chat.completions.create({ model: 'gpt-flaky', messages: user('again [[fault:server_error times=1 id=stream]]'), stream: true });
+  let text = '';
+  for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+  assert.equal(text, 'Hello! You said: again');
+  assert.equal(s.sim.calls[3].path, '/v1/messages');
+});
