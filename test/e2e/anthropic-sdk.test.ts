@@ -238,3 +238,14 @@ test('a fallback from an Anthropic deployment (pass-through) to an OpenAI one (t
   assert.deepEqual(s.sim.calls.map((c) => c.path), ['/v1/messages', '/v1/chat/completions']);
   assert.deepEqual(s.sim.calls[0].body.messages, [{ role: 'user', content: 'switch [[fault:overloaded times=1]]' }], 'the first attempt passed the body through');
 });
+
+test('stream translation is incremental the other way too (OpenAI chunks → Anthropic text events)', async () => {
+  const started = Date.now();
+  const arrivals: number[] = [];
+  const stream = s.anthropic.messages.stream({ model: 'gpt-4o', max_tokens: 64, messages: [{ role: 'user', content: '[[reply:one two three four]] [[fault:chunk_delay ms=80]]' }] });
+  stream.on('text', () => arrivals.push(Date.now() - started));
+  await stream.finalMessage();
+  assert.equal(arrivals.length, 4);
+  // Buffered output would arrive all at once; 3 gaps of 80 ms leave a wide margin even on a loaded machine.
+  assert.ok(arrivals[arrivals.length - 1] - arrivals[0] >= 150, `deltas spread over ${arrivals[arrivals.length - 1] - arrivals[0]} ms`);
+});

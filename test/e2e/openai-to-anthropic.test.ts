@@ -271,3 +271,13 @@ test('a fallback from an OpenAI deployment to an Anthropic one translates that a
   assert.equal(text, 'Hello! You said: again');
   assert.equal(s.sim.calls[3].path, '/v1/messages');
 });
+
+test('stream translation is incremental: each delta reaches the client while the upstream is still sending', async () => {
+  const started = Date.now();
+  const stream = await s.openai.chat.completions.create({ model: 'claude', messages: user('[[reply:one two three four five]] [[fault:chunk_delay ms=80]]'), stream: true });
+  const arrivals: number[] = [];
+  for await (const c of stream) if (c.choices[0]?.delta?.content) arrivals.push(Date.now() - started);
+  assert.equal(arrivals.length, 5);
+  // Buffered output would arrive all at once; 4 gaps of 80 ms leave a wide margin even on a loaded machine.
+  assert.ok(arrivals[arrivals.length - 1] - arrivals[0] >= 150, `deltas spread over ${arrivals[arrivals.length - 1] - arrivals[0]} ms`);
+});

@@ -21,8 +21,13 @@ export function createOpenAIStreamEncoder(opts: { includeUsage: boolean }): Stre
   const blocks = new Map<number, Block>();
   const thinking: Json[] = [];
 
-  const chunk = (delta: Json, finish: string | null = null): string =>
-    sseData(`${head}"choices":[{"index":0,"delta":${JSON.stringify(delta)},"logprobs":null,"finish_reason":${finish === null ? 'null' : JSON.stringify(finish)}}]${opts.includeUsage ? ',"usage":null' : ''}}`);
+  const chunk = (delta: Json, finish: string | null = null): string => {
+    // Decoders always begin with `start`; this default only keeps a malformed upstream from breaking JSON.
+    head ||= `{"id":"chatcmpl-igw","object":"chat.completion.chunk","created":${Math.floor(Date.now() / 1000)},"model":"",`;
+    const reason = finish === null ? 'null' : JSON.stringify(finish);
+    const usage = opts.includeUsage ? ',"usage":null' : '';
+    return sseData(`${head}"choices":[{"index":0,"delta":${JSON.stringify(delta)},"logprobs":null,"finish_reason":${reason}}]${usage}}`);
+  };
 
   const finishChunk = (reason: FinishReason): string => {
     finished = true;
