@@ -14,6 +14,9 @@ import {
   section,
 } from './coerce.ts';
 
+/** Vertex `vertex_credentials`: a key-file path, the key JSON as text, or the key as a YAML mapping. */
+const optionalCredentials = z.preprocess((v) => (v === null ? undefined : v), z.union([z.string(), z.record(z.string(), z.unknown())]).optional());
+
 export const litellmParamsSchema = z.looseObject({
   model: requiredString,
   api_key: optionalString,
@@ -28,6 +31,16 @@ export const litellmParamsSchema = z.looseObject({
   weight: optionalNumber,
   extra_headers: optionalHeaders,
   drop_params: optionalBoolean,
+  anthropic_version: optionalString,
+  max_tokens: optionalCount,
+  vertex_project: optionalString,
+  vertex_location: optionalString,
+  vertex_credentials: optionalCredentials,
+  aws_region_name: optionalString,
+  aws_access_key_id: optionalString,
+  aws_secret_access_key: optionalString,
+  aws_session_token: optionalString,
+  aws_bedrock_runtime_endpoint: optionalHttpUrl,
   mock_response: optionalString,
   mock_latency_ms: optionalNumber,
   mock_tokens: optionalCount,

@@ -19,6 +19,24 @@ export interface LitellmParams {
   organization?: string;
   extra_headers?: Record<string, string>;
   drop_params?: boolean;
+  /** Anthropic: the `anthropic-version` header sent upstream (default `2023-06-01`). */
+  anthropic_version?: string;
+  /** Output cap sent when the client gives none (Anthropic requires `max_tokens`). */
+  max_tokens?: number;
+  /** Vertex AI: project id (else VERTEXAI_PROJECT, else the key file's project_id). */
+  vertex_project?: string;
+  /** Vertex AI: region, e.g. `us-central1` or `global` (else VERTEXAI_LOCATION, else us-central1). */
+  vertex_location?: string;
+  /** Vertex AI: service-account key — a file path, its JSON text, or the key as a mapping. */
+  vertex_credentials?: string | Record<string, unknown>;
+  /** Bedrock: region (else AWS_REGION / AWS_DEFAULT_REGION). */
+  aws_region_name?: string;
+  /** Bedrock SigV4 credentials (else the AWS_* environment variables). */
+  aws_access_key_id?: string;
+  aws_secret_access_key?: string;
+  aws_session_token?: string;
+  /** Bedrock: runtime endpoint override (VPC endpoints, proxies). */
+  aws_bedrock_runtime_endpoint?: string;
   /** Mock provider: fixed reply text (LiteLLM's `mock_response`). */
   mock_response?: string;
   /** Mock provider: delay before the first byte, in ms. */

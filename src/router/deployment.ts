@@ -31,6 +31,8 @@ export interface DeploymentDefaults {
   streamTimeoutSeconds?: number;
   idleTimeoutSeconds?: number;
   env: NodeJS.ProcessEnv;
+  /** `litellm_settings.drop_params`; a deployment's own `drop_params` wins. */
+  dropParams?: boolean;
 }
 
 /** The deployment, or why it cannot be called (unsupported provider, missing api_base): raised per request. */
@@ -52,7 +54,7 @@ export function buildDeployment(cfg: DeploymentConfig, id: string, providerModel
     mode: typeof cfg.model_info.mode === 'string' ? cfg.model_info.mode : undefined,
   };
   try {
-    return { ...base, upstream: createUpstream(providerSettings(cfg, providerModel, defaults.env)) };
+    return { ...base, upstream: createUpstream(providerSettings(cfg, providerModel, defaults)) };
   } catch (err) {
     if (err instanceof GatewayError) return err;
     throw err;
@@ -75,8 +77,9 @@ function selectionWeight(cfg: DeploymentConfig): number {
   return p.weight ?? p.rpm ?? p.tpm ?? 1;
 }
 
-function providerSettings(cfg: DeploymentConfig, providerModel: string, env: NodeJS.ProcessEnv): ProviderSettings {
+function providerSettings(cfg: DeploymentConfig, providerModel: string, defaults: DeploymentDefaults): ProviderSettings {
   const p = cfg.litellm_params;
+  const env = defaults.env;
   const { prefix, upstreamModel } = splitProviderModel(providerModel);
   const preset = findPreset(prefix);
   const isAzure = preset?.kind === 'azure';
@@ -88,6 +91,11 @@ function providerSettings(cfg: DeploymentConfig, providerModel: string, env: Nod
     apiVersion: p.api_version ?? (isAzure ? env.AZURE_API_VERSION : undefined),
     organization: p.organization,
     extraHeaders: p.extra_headers,
+    dropParams: p.drop_params ?? defaults.dropParams ?? false,
+    anthropicVersion: p.anthropic_version,
+    defaultMaxTokens: p.max_tokens,
+    params: p,
+    env,
     mock: {
       response: p.mock_response,
       latencyMs: p.mock_latency_ms ?? 0,

@@ -31,6 +31,7 @@ export function routerOptions(config: GatewayConfig, env: NodeJS.ProcessEnv): Ro
       streamTimeoutSeconds: r.stream_timeout ?? l.stream_timeout,
       idleTimeoutSeconds: r.stream_idle_timeout,
       env,
+      dropParams: l.drop_params,
     },
     strategy: r.routing_strategy,
     latencyBuffer: r.routing_strategy_args?.lowest_latency_buffer ?? 0.1,

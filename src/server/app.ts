@@ -54,10 +54,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: GatewayDe
     if (!res.writableFinished) controller.abort();
     logRequest(ctx, deps);
   });
+  let renderError = renderOpenAIError;
   try {
     const path = pathOf(req.url ?? '/');
     const route = findRoute(req.method ?? 'GET', path);
     if (!route) throw routeMissing(req.method ?? 'GET', path);
+    if (route.renderError) renderError = route.renderError;
     if (!route.open) deps.auth.check(req.headers);
     await route.handler(ctx, deps);
   } catch (err) {
@@ -65,7 +67,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: GatewayDe
     ctx.log.errorCode = gerr.code ?? gerr.kind;
     if (gerr.code === 'internal_error') deps.logger.error({ err, requestId: ctx.requestId }, 'unhandled error');
     if (gerr.status === 413) res.setHeader('connection', 'close');
-    renderOpenAIError(res, gerr);
+    renderError(res, gerr);
   }
 }
 

@@ -1,6 +1,6 @@
 // Deployment probes: one tiny real request per deployment (a one-token chat, or an embedding for
 // `model_info.mode: embedding`), used by GET /health and by the optional background health checks.
-import { GatewayError, type ErrorKind } from '../canonical/index.ts';
+import { GatewayError, type ChatRequest, type ErrorKind } from '../canonical/index.ts';
 import type { Deployment, ModelRouter } from '../router/index.ts';
 import { jsonAttempt } from './openai/upstream-call.ts';
 
@@ -29,11 +29,18 @@ export async function probeAll(router: ModelRouter): Promise<ProbeResult[]> {
 
 export async function probe(model: string, d: Deployment): Promise<ProbeResult> {
   const embedding = d.mode === 'embedding';
-  const attempt = jsonAttempt((dep) =>
-    embedding
-      ? dep.upstream.target.buildEmbeddings({ model, input: 'health check' })
-      : dep.upstream.target.buildChat({ model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 }, { stream: false }),
-  );
+  // Chat probes of other dialects go through the canonical form, so every upstream gets a request it understands.
+  const attempt = jsonAttempt((dep) => {
+    const target = dep.upstream.target;
+    if (embedding && target.buildEmbeddings) return target.buildEmbeddings({ model, input: 'health check' });
+    // Embedding plans of other dialects (Gemini, Bedrock Titan…): the first call is a fair probe.
+    if (embedding && target.translateEmbeddings) return target.translateEmbeddings({ model, input: 'health check' }).requests[0];
+    if (target.dialect === 'openai-chat' && target.buildChat) {
+      return target.buildChat({ model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 }, { stream: false });
+    }
+    const ping: ChatRequest = { model, stream: false, maxTokens: 1, messages: [{ role: 'user', content: [{ type: 'text', text: 'ping' }] }] };
+    return target.buildFromCanonical(ping, { stream: false }).request;
+  });
   const started = performance.now();
   const base = { model, deployment: d.id, provider_model: d.providerModel };
   try {

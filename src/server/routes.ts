@@ -1,4 +1,8 @@
 // The route table: every path is served with and without the `/v1` prefix, as LiteLLM does.
+import type { ServerResponse } from 'node:http';
+import type { GatewayError } from '../canonical/index.ts';
+import { countTokens, messages } from './anthropic/messages.ts';
+import { renderAnthropicError } from './anthropic/render-anthropic-error.ts';
 import type { GatewayDeps, Handler, RequestContext } from './context.ts';
 import { health, liveliness, readiness } from './health.ts';
 import { chatCompletions } from './openai/chat.ts';
@@ -9,6 +13,8 @@ export interface Route {
   handler: Handler;
   /** Health checks answer without a key. */
   open?: boolean;
+  /** Each surface renders its own errors (including auth failures); OpenAI's envelope by default. */
+  renderError?: (res: ServerResponse, err: GatewayError) => void;
 }
 
 const table = new Map<string, Route>();
@@ -21,6 +27,8 @@ function add(method: string, path: string, route: Route): void {
 add('POST', '/v1/chat/completions', { handler: chatCompletions });
 add('POST', '/chat/completions', { handler: chatCompletions });
 add('POST', '/v1/embeddings', { handler: embeddings });
+add('POST', '/v1/messages', { handler: messages, renderError: renderAnthropicError });
+add('POST', '/v1/messages/count_tokens', { handler: countTokens, renderError: renderAnthropicError });
 add('GET', '/v1/models', { handler: listModels });
 add('GET', '/health', { handler: health });
 add('GET', '/health/liveliness', { handler: liveliness, open: true });

@@ -5,9 +5,9 @@ import { load } from './helpers.ts';
 test('unknown and not-yet-supported keys load and are listed in one warning', async () => {
   const { config, warnings } = await load(`model_list:
   - model_name: a
-    litellm_params: {model: openai/x, aws_region_name: us-east-1}
+    litellm_params: {model: openai/x, input_cost_per_token: 0.000001}
   - model_name: b
-    litellm_params: {model: openai/y, aws_region_name: eu-west-1}
+    litellm_params: {model: openai/y, input_cost_per_token: 0.000002}
 guardrails:
   - guardrail_name: g
 mcp_servers: {}
@@ -25,15 +25,15 @@ router_settings:
   assert.equal(unsupported.length, 1);
   assert.equal(
     unsupported[0].message,
-    'not supported yet (ignored): guardrails, mcp_servers, general_settings.alerting, litellm_settings.callbacks, router_settings.enable_pre_call_checks, litellm_params.aws_region_name',
+    'not supported yet (ignored): guardrails, mcp_servers, general_settings.alerting, litellm_settings.callbacks, router_settings.enable_pre_call_checks, litellm_params.input_cost_per_token',
   );
 });
 
 test('a provider without a preset is a warning naming the path and the provider', async () => {
   const { config, warnings } = await load(`model_list:
-  - model_name: claude
+  - model_name: command
     litellm_params:
-      model: anthropic/claude-sonnet-4
+      model: cohere/command-r-plus
   - model_name: gpt
     litellm_params:
       model: gpt-4o
@@ -47,7 +47,7 @@ test('a provider without a preset is a warning naming the path and the provider'
     {
       path: 'model_list[0].litellm_params.model',
       line: 4,
-      message: "provider 'anthropic' is not supported yet; requests to model 'claude' will fail with 501",
+      message: "provider 'cohere' is not supported yet; requests to model 'command' will fail with 501",
     },
   ]);
 });

@@ -127,8 +127,8 @@ test('raw stream after a cut: error event, then [DONE]', async () => {
 });
 
 test('provider not supported yet → 501 naming the provider', async () => {
-  const err = await rejection(chat('claude'));
+  const err = await rejection(chat('command'));
   assert.equal(err.status, 501);
   assert.equal(err.code, 'provider_not_supported');
-  assert.match(err.message, /anthropic/);
+  assert.match(err.message, /cohere/);
 });

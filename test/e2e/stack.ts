@@ -32,8 +32,8 @@ model_list:
     litellm_params: { model: openai/slow, api_base: "${sim.url}/v1", api_key: ${SIM_KEY}, timeout: 0.5 }
   - model_name: dead
     litellm_params: { model: openai/dead, api_base: "http://127.0.0.1:9", api_key: ${SIM_KEY} }
-  - model_name: claude
-    litellm_params: { model: anthropic/claude-sonnet-4-5, api_key: ${SIM_KEY} }
+  - model_name: command
+    litellm_params: { model: cohere/command-r-plus, api_key: ${SIM_KEY} }
   - model_name: "openai/*"
     litellm_params: { model: "openai/*", api_base: "${sim.url}/v1", api_key: ${SIM_KEY} }
 general_settings:

@@ -131,7 +131,7 @@ function toFault(kind: string, p: Record<string, string>): Fault {
     case 'stream_error':
       return p.message === undefined ? { kind, afterChunks: int(p, 'after', 1) } : { kind, afterChunks: int(p, 'after', 1), message: p.message };
     case 'status': return { kind, status: int(p, p.code !== undefined ? 'code' : 'status', 500) };
-    case 'reset': case 'context_length': case 'invalid_key': case 'model_not_found': case 'content_filter':
+    case 'reset': case 'overloaded': case 'context_length': case 'invalid_key': case 'model_not_found': case 'content_filter':
       return { kind };
     default:
       throw new Error(`unknown fault directive '${kind}'`);

@@ -44,6 +44,7 @@ export function faultReply(fault: Fault, model: string | undefined): ErrorReply 
       const status = fault.status ?? 500;
       return oaiErrorReply(status, SERVER_ERROR_MESSAGES[status], 'server_error');
     }
+    case 'overloaded': return oaiErrorReply(503, SERVER_ERROR_MESSAGES[503], 'server_error');
     case 'rate_limit': return rateLimitReply(fault.retryAfterSeconds, fault.retryAfterMs, model);
     case 'context_length':
       return oaiErrorReply(400,

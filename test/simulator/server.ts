@@ -3,6 +3,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { anthropicFaultReply, handleMessages, lastUserText, MESSAGES_PATH, sendAnthropic } from './anthropic.ts';
+import type { PlanState } from './anthropic-plan.ts';
 import { AZURE_NOT_FOUND, parseAzurePath, type AzureOp } from './azure.ts';
 import { completionBody, contentText, planChat, type Counters } from './chat.ts';
 import { parseDirectives } from './directives.ts';
@@ -10,6 +12,10 @@ import { embeddingsBody, modelBody, modelsBody } from './embeddings.ts';
 import { faultReply, INVALID_KEY, modelNotFound, oaiErrorReply, SERVER_ERROR_MESSAGE } from './faults.ts';
 import { authorized, baseHeaders, JSON_TYPE, parseQuery, readBody, sendError, sendJson, startSse, type Ctx } from './http.ts';
 import { cut, streamEvents, writeStream } from './stream.ts';
+import { bedrockRoute } from './bedrock.ts';
+import type { DialectShared } from './dialect.ts';
+import { geminiRoute } from './gemini.ts';
+import { tokenIssuer } from './google-token.ts';
 import type { Fault, RecordedCall, Simulator, SimulatorOptions } from './types.ts';
 
 type Op = AzureOp | 'model';
@@ -46,6 +52,18 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const fired = new Map<string, number>();
   let requests = 0, chats = 0, toolCalls = 0;
   const counters: Counters = { nextChat: () => ++chats, nextCall: () => ++toolCalls };
+  const dialects: DialectShared = { opts, counters, fired, tokens: opts.googlePublicKey ? tokenIssuer(opts.googlePublicKey) : undefined };
+  let messagesSent = 0, toolUses = 0;
+  const planState: PlanState = { nextMessage: () => ++messagesSent, nextToolUse: () => ++toolUses, cached: new Set() };
+
+  /** The `times=N` bookkeeping of a directive fault: the fault when it should fire on this request. */
+  function directiveFault(d: ReturnType<typeof parseDirectives>): Fault | undefined {
+    if (!d.fault) return undefined;
+    const times = fired.get(d.faultKey!) ?? 0;
+    if (d.faultTimes !== undefined && times >= d.faultTimes) return undefined;
+    fired.set(d.faultKey!, times + 1);
+    return d.fault;
+  }
 
   /** Applies a fault that happens before the normal response; true when the request is fully handled. */
   async function preFault(fault: Fault | undefined, req: IncomingMessage, res: ServerResponse, ctx: Ctx, model?: string): Promise<boolean> {
@@ -85,6 +103,24 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       if (!malformed && (typeof body !== 'object' || body === null || Array.isArray(body))) malformed = true;
     }
     if (record) calls.push({ method, path, query: parseQuery(q < 0 ? '' : url.slice(q + 1)), headers: req.headers, body, at: ctx.start });
+    if (method === 'POST' && path === MESSAGES_PATH) {
+      const actx = { n: ctx.n, start: ctx.start };
+      return handleMessages(
+        { req, res, ctx: actx, body, malformed, apiKey: opts.apiKey, fault: queue.shift(), directives: parseDirectives(lastUserText(body).text), directiveFault, state: planState },
+        async (f) => {
+          if (f.kind === 'reset') { req.socket.destroy(); return true; }
+          if (f.kind === 'slow_first_byte') { await sleep(f.delayMs); return res.destroyed; }
+          const reply = anthropicFaultReply(f, body?.model);
+          if (reply) sendAnthropic(res, actx, reply.status, reply.body, reply.headers);
+          return reply !== null;
+        },
+      );
+    }
+    const dialect = geminiRoute(method, path) ?? bedrockRoute(method, path);
+    if (dialect) {
+      const query = parseQuery(q < 0 ? '' : url.slice(q + 1));
+      return dialect({ req, res, method, path, query, raw, body: malformed ? undefined : body, queued: queue.shift(), shared: dialects });
+    }
     const r = route(method, path);
     ctx.azure = r?.azure ?? path.startsWith('/openai/');
     let fault = queue.shift();
@@ -165,7 +201,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     port,
     calls,
     enqueue: (...faults) => { queue.push(...faults); },
-    reset: () => { calls.length = 0; queue = []; fired.clear(); },
+    reset: () => { calls.length = 0; queue = []; fired.clear(); planState.cached.clear(); },
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

@@ -59,11 +59,15 @@ export interface StreamFaults {
   /** Write this many data events, then an error event, then end. */
   errorAfter?: number;
   errorMessage?: string;
+  /** The error event to send instead of OpenAI's (Anthropic streams). */
+  errorEvent?: string;
+  /** false when the last event is data too (Anthropic streams have no `[DONE]`). */
+  endsWithDone?: boolean;
 }
 
 /** Writes `events` (headers already set) applying the faults; cheap synchronous loop without faults. */
 export function writeStream(res: ServerResponse, events: string[], f: StreamFaults): void {
-  const dataEvents = events.length - 1; // without [DONE]
+  const dataEvents = events.length - (f.endsWithDone === false ? 0 : 1); // without [DONE]
   let limit = events.length;
   let finish = () => { res.end(); };
   if (f.cutAfter !== undefined) {
@@ -71,7 +75,7 @@ export function writeStream(res: ServerResponse, events: string[], f: StreamFaul
     finish = () => cut(res);
   } else if (f.errorAfter !== undefined) {
     limit = Math.min(f.errorAfter, dataEvents);
-    finish = () => { res.end(streamErrorEvent(f.errorMessage)); };
+    finish = () => { res.end(f.errorEvent ?? streamErrorEvent(f.errorMessage)); };
   }
   if (f.delayMs) void pumpSlowly(res, events, limit, f.delayMs).then((ok) => ok && finish());
   else pump(res, events, 0, limit, finish);

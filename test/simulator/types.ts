@@ -10,6 +10,10 @@ export interface SimulatorOptions {
    * Bearer) on `/openai/*`; otherwise 401 `invalid_api_key`.
    */
   apiKey?: string;
+  /** Gemini/Vertex: the public key (PEM) of the test service account; turns on `POST /token` (gemini.ts). */
+  googlePublicKey?: string;
+  /** Bedrock: SigV4 key pairs accepted (default SIM_AWS_KEY in bedrock.ts). */
+  awsKeys?: { accessKeyId: string; secretAccessKey: string }[];
   /** Record requests into `calls` (default true). The CLI turns this off for benchmarks. */
   record?: boolean;
 }
@@ -32,6 +36,8 @@ export type Fault =
   /** 429 + `retry-after` (seconds; default 1) and `retry-after-ms` when `retryAfterMs` is set. */
   | { kind: 'rate_limit'; retryAfterSeconds?: number; retryAfterMs?: number }
   | { kind: 'server_error'; status?: 500 | 502 | 503 }
+  /** Overloaded: Anthropic 529 `overloaded_error`; OpenAI routes answer 503. */
+  | { kind: 'overloaded' }
   /** Wait before the status line, then respond normally. */
   | { kind: 'slow_first_byte'; delayMs: number }
   /** Destroy the socket without any response. */

@@ -2,7 +2,7 @@
 // (../shared/reference/providers.md §7). Bodies are OpenAI's, so request building is shared.
 import { GatewayError } from '../../canonical/index.ts';
 import type { ProviderSettings, UpstreamRequest, UpstreamTarget } from '../types.ts';
-import { mapOpenAIError, toOpenAIChatBody, toOpenAIEmbeddingsBody, trimSlash } from '../openai/index.ts';
+import { mapOpenAIError, openAITranslation, toOpenAIChatBody, toOpenAIEmbeddingsBody, trimSlash } from '../openai/index.ts';
 
 /** GA version used when neither `api_version` nor AZURE_API_VERSION is set. */
 export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
@@ -21,6 +21,13 @@ export function azureTarget(settings: ProviderSettings): UpstreamTarget {
   if (settings.apiKey) headers['api-key'] = settings.apiKey;
   return {
     dialect: 'openai-chat',
+    provider: 'azure',
+    dropParams: settings.dropParams ?? false,
+    ...openAITranslation({
+      upstreamModel: settings.upstreamModel,
+      maxTokensField: 'max_completion_tokens',
+      toRequest: (body) => ({ url: urls.chat, method: 'POST', headers, body: JSON.stringify(body) }),
+    }),
     mapError: mapOpenAIError,
     base64Embeddings: true,
     buildChat(body, opts): UpstreamRequest {

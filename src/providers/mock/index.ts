@@ -4,13 +4,20 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type { MockSettings, ProviderSettings, SendOptions, Transport, UpstreamReply, UpstreamRequest, UpstreamTarget } from '../types.ts';
-import { mapOpenAIError } from '../openai/index.ts';
+import { mapOpenAIError, openAITranslation } from '../openai/index.ts';
 import { chatCompletion, chunk, mockEmbedding, mockPieces, mockText, promptTokens, usage } from './reply.ts';
 
 export function mockTarget(settings: ProviderSettings): UpstreamTarget {
   const headers = { 'content-type': 'application/json' };
   return {
     dialect: 'openai-chat',
+    provider: 'mock',
+    dropParams: settings.dropParams ?? false,
+    ...openAITranslation({
+      upstreamModel: settings.upstreamModel,
+      maxTokensField: 'max_tokens',
+      toRequest: (body) => ({ url: 'mock://chat', method: 'POST', headers, body: JSON.stringify(body) }),
+    }),
     mapError: mapOpenAIError,
     base64Embeddings: true,
     buildChat(body, opts) {

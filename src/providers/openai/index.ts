@@ -4,9 +4,17 @@ import type { ProviderSettings, UpstreamRequest, UpstreamTarget } from '../types
 import type { ProviderPreset } from '../presets.ts';
 import { toOpenAIChatBody, toOpenAIEmbeddingsBody } from './to-openai-request.ts';
 import { mapOpenAIError } from './map-openai-error.ts';
+import { openAITranslation } from './openai-translation.ts';
 
 export { mapOpenAIError, classifyOpenAIError } from './map-openai-error.ts';
 export { toOpenAIChatBody, toOpenAIEmbeddingsBody } from './to-openai-request.ts';
+export { openAITranslation } from './openai-translation.ts';
+export { toOpenAIChatRequest, effortOf } from './to-openai-chat-request.ts';
+export { assistantMessage } from './to-openai-messages.ts';
+export { fromOpenAIResponse } from './from-openai-response.ts';
+export { createOpenAIStreamDecoder } from './openai-stream-decoder.ts';
+export { fromOpenAIFinishReason, toOpenAIFinishReason } from './map-openai-finish-reason.ts';
+export { fromOpenAIUsage, toOpenAIUsage } from './map-openai-usage.ts';
 
 export function openAITarget(settings: ProviderSettings, preset: ProviderPreset): UpstreamTarget {
   const base = trimSlash(settings.apiBase ?? preset.defaultBase ?? '');
@@ -23,6 +31,17 @@ export function openAITarget(settings: ProviderSettings, preset: ProviderPreset)
   const embeddingsUrl = `${base}/embeddings`;
   return {
     dialect: 'openai-chat',
+    provider: settings.prefix,
+    dropParams: settings.dropParams ?? false,
+    ...openAITranslation({
+      upstreamModel: settings.upstreamModel,
+      maxTokensField: preset.maxTokensField ?? 'max_tokens',
+      noStreamOptions: preset.noStreamOptions,
+      noDeveloperRole: preset.noDeveloperRole,
+      replayReasoning: preset.replayReasoning,
+      topK: preset.topK,
+      toRequest: (body) => ({ url: chatUrl, method: 'POST', headers, body: JSON.stringify(body) }),
+    }),
     mapError: mapOpenAIError,
     base64Embeddings: settings.prefix === 'openai' || settings.prefix === 'custom_openai',
     buildChat(body, opts): UpstreamRequest {

@@ -1,0 +1,22 @@
+// What every routed call records once the router has picked the deployment that answered.
+import type { Usage } from '../canonical/index.ts';
+import type { Routed } from '../router/index.ts';
+import type { RequestContext } from './context.ts';
+import { setRoutingHeaders } from './openai/routing-headers.ts';
+
+export function noteRouting(ctx: RequestContext, routed: Routed<unknown>): void {
+  setRoutingHeaders(ctx.res, routed);
+  ctx.log.deployment = routed.deployment.id;
+  ctx.log.attempts = routed.attempts.length;
+}
+
+/** Tokens for the router's tpm accounting, from an OpenAI-shaped usage object. */
+export function totalTokens(usage: unknown): number | undefined {
+  const t = (usage as { total_tokens?: unknown } | undefined)?.total_tokens;
+  return typeof t === 'number' ? t : undefined;
+}
+
+/** Tokens for the router's tpm accounting, from canonical usage. */
+export function usageTokens(usage: Usage | undefined): number | undefined {
+  return usage ? usage.inputTokens + usage.outputTokens : undefined;
+}
