@@ -52,6 +52,11 @@ export interface ProfileSummary {
   selfTop: FunctionTime[];
   areas: { area: string; ms: number }[];
   srcInclusive: FunctionTime[];
+  /**
+   * Self time charged to the innermost igw src/ function on the stack: its own time plus the Node, undici
+   * and V8 work it called synchronously (`calleesMs`). Samples without an igw frame are one entry.
+   */
+  srcAttributed: (FunctionTime & { calleesMs: number })[];
 }
 
 const ROOT_URL = pathToFileURL(resolve(fileURLToPath(new URL('..', import.meta.url)))).href + '/';
@@ -160,6 +165,7 @@ export function summariseProfile(file: string, opts: SummaryOptions = {}): Profi
   const self = new Map<string, FunctionTime>();
   const areas = new Map<string, number>();
   const inclusive = new Map<string, FunctionTime>();
+  const attributed = new Map<string, FunctionTime & { calleesMs: number }>();
   let idleUs = 0;
   for (const [id, us] of selfUs) {
     const cf = byId.get(id)!.callFrame;
@@ -170,6 +176,26 @@ export function summariseProfile(file: string, opts: SummaryOptions = {}): Profi
     entry.ms += us / 1000;
     self.set(key, entry);
     areas.set(area, (areas.get(area) ?? 0) + us / 1000);
+    // Charged to the innermost igw frame on the stack.
+    if (area !== '(idle)') {
+      let owner: CallFrame | undefined;
+      for (let cur: number | undefined = id; cur !== undefined && !owner; cur = parent.get(cur)) {
+        const f = byId.get(cur)!.callFrame;
+        if (areaOf(f) === 'igw src/') owner = f;
+      }
+      const k = owner ? keyOf(owner) : '(none)';
+      const e = attributed.get(k) ?? {
+        key: k,
+        functionName: owner ? owner.functionName || '(anonymous)' : '(no igw function on the stack: event loop, socket and undici callbacks, GC)',
+        location: owner ? location(owner) : '',
+        area: owner ? 'igw src/' : '',
+        ms: 0,
+        calleesMs: 0,
+      };
+      e.ms += us / 1000;
+      if (owner && owner !== cf) e.calleesMs += us / 1000;
+      attributed.set(k, e);
+    }
     // Inclusive time of igw's own functions: each distinct src/ function on the stack gets the sample once.
     const seen = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
@@ -193,6 +219,7 @@ export function summariseProfile(file: string, opts: SummaryOptions = {}): Profi
     selfTop: [...self.values()].filter((f) => f.area !== '(idle)').sort(byMs).slice(0, top),
     areas: [...areas].map(([area, ms]) => ({ area, ms })).filter((a) => a.area !== '(idle)').sort(byMs),
     srcInclusive: [...inclusive.values()].sort(byMs).slice(0, 10),
+    srcAttributed: [...attributed.values()].sort(byMs).slice(0, top),
   };
 }
 
@@ -216,6 +243,16 @@ export function formatSummary(s: ProfileSummary, top = 15): string {
   for (const a of s.areas) out.push(`| ${a.area} | ${fmt(a.ms)} | ${pct(a.ms, s.busyMs)} |`);
   out.push('', 'igw src/ functions by inclusive time (self + callees, synchronous part of each tick):', '', '| ms | % busy | function | location |', '|--:|--:|---|---|');
   for (const f of s.srcInclusive) out.push(`| ${fmt(f.ms)} | ${pct(f.ms, s.busyMs)} | \`${f.functionName}\` | ${f.location} |`);
+  out.push(
+    '',
+    'Busy time charged to the innermost igw function on the stack (its own code plus the Node, undici and V8 work it calls synchronously):',
+    '',
+    '| ms | % busy | of which in callees | function | location |',
+    '|--:|--:|--:|---|---|',
+  );
+  for (const f of s.srcAttributed) {
+    out.push(`| ${fmt(f.ms)} | ${pct(f.ms, s.busyMs)} | ${f.area ? fmt(f.calleesMs) : '-'} | ${f.area ? `\`${f.functionName}\`` : f.functionName} | ${f.location || '-'} |`);
+  }
   return out.join('\n');
 }
 
