@@ -1,0 +1,2 @@
+// The state backend's public surface (DESIGN.md: other folders import it only through this file).
+export * from './types.ts';
