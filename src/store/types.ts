@@ -303,7 +303,7 @@ export interface UserRepository {
   create(input: NewUser): Promise<UserRecord>;
   get(userId: string): Promise<UserRecord | null>;
   update(userId: string, patch: UserPatch): Promise<UserRecord | null>;
-  /** Also removes the users' team and organization memberships. Their keys are kept (user_id kept as is). */
+  /** Also deletes the users' keys and their team and organization memberships (as LiteLLM does). */
   delete(userIds: readonly string[]): Promise<string[]>;
   list(filter?: UserFilter): Promise<Page<UserRecord>>;
 }
@@ -313,7 +313,7 @@ export interface TeamRepository {
   create(input: NewTeam): Promise<TeamRecord>;
   get(teamId: string): Promise<TeamRecord | null>;
   update(teamId: string, patch: TeamPatch): Promise<TeamRecord | null>;
-  /** Also removes memberships. Keys of the team are kept with their team_id. */
+  /** Also deletes the team's keys and memberships (as LiteLLM does). */
   delete(teamIds: readonly string[]): Promise<string[]>;
   list(filter?: TeamFilter): Promise<Page<TeamRecord>>;
   /** Adds or updates (role, email) members. Null when the team does not exist. Users must exist. */

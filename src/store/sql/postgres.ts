@@ -1,0 +1,67 @@
+// The production engine: PostgreSQL through node-postgres, with a connection pool.
+import pg from 'pg';
+import type { Row, Sql, SqlDriver } from './driver.ts';
+
+export interface PostgresOptions {
+  url: string;
+  /** Schema for igw's tables (created if missing); default `public`. Tests use one schema per run. */
+  schema?: string;
+  /** Pool size; default 10. */
+  max?: number;
+}
+
+const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export async function openPostgres(opts: PostgresOptions): Promise<SqlDriver> {
+  const schema = opts.schema ?? 'public';
+  if (!SCHEMA_RE.test(schema)) throw new Error(`invalid schema name '${schema}'`);
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.max ?? 10,
+    options: `-c search_path=${schema}`,
+    connectionTimeoutMillis: 10_000,
+  });
+  // An idle client that loses its connection emits 'error' on the pool; without a listener it would crash.
+  pool.on('error', () => {});
+  if (schema !== 'public') await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  else await pool.query('SELECT 1');
+  return new PostgresDriver(pool);
+}
+
+class PostgresDriver implements SqlDriver {
+  readonly engine = 'postgres' as const;
+  private readonly pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.pool = pool;
+  }
+
+  async query<T extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(text, params as unknown[])).rows as T[];
+  }
+
+  async transaction<R>(fn: (tx: Sql) => Promise<R>): Promise<R> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn({
+        query: async <T extends Row>(text: string, params: readonly unknown[] = []) => (await client.query(text, params as unknown[])).rows as T[],
+      });
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async exec(script: string): Promise<void> {
+    await this.pool.query(script);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,196 @@
+// Spend logs (one row per request) and the spend columns they add to, plus daily aggregates and resets.
+import { addDuration } from '../duration.ts';
+import { StoreError, type DailySpendQuery, type DailySpendRow, type NewSpendLog, type SpendEntity, type SpendGroupKey, type SpendLogQuery, type SpendLogRow, type SpendRepository } from '../types.ts';
+import { SPEND_LOG_COLUMNS, Where, fromRow } from './columns.ts';
+import type { RepoContext } from './context.ts';
+import type { Sql } from './driver.ts';
+
+/** Table and id column of each entity that has a `spend` column, and the spend-log column naming it. */
+const ENTITIES: Record<SpendEntity, { table: string; id: string; logColumn: keyof SpendLogRow }> = {
+  key: { table: 'igw_keys', id: 'token', logColumn: 'api_key' },
+  user: { table: 'igw_users', id: 'user_id', logColumn: 'user_id' },
+  team: { table: 'igw_teams', id: 'team_id', logColumn: 'team_id' },
+  organization: { table: 'igw_organizations', id: 'organization_id', logColumn: 'organization_id' },
+  end_user: { table: 'igw_end_users', id: 'user_id', logColumn: 'end_user' },
+};
+
+const GROUP_COLUMNS: readonly SpendGroupKey[] = ['model', 'api_key', 'team_id', 'user_id', 'organization_id', 'end_user'];
+
+/** jsonb_to_recordset column list for a batch of spend-log rows. */
+const RECORDSET = Object.entries(SPEND_LOG_COLUMNS)
+  .map(([name, kind]) => `${name} ${{ text: 'text', float: 'float8', int: 'int8', bool: 'boolean', json: 'jsonb', time: 'timestamptz' }[kind]}`)
+  .join(', ');
+const NAMES = Object.keys(SPEND_LOG_COLUMNS).join(', ');
+
+const DAY_MS = 86_400_000;
+
+export class SqlSpend implements SpendRepository {
+  private readonly ctx: RepoContext;
+
+  constructor(ctx: RepoContext) {
+    this.ctx = ctx;
+  }
+
+  async insertSpendLogs(rows: readonly NewSpendLog[]): Promise<number> {
+    if (!rows.length) return 0;
+    const full = rows.map(complete);
+    return this.ctx.db.transaction(async (tx) => {
+      const inserted = await tx.query<Pick<SpendLogRow, 'request_id'>>(
+        `INSERT INTO igw_spend_logs (${NAMES})
+         SELECT ${NAMES} FROM jsonb_to_recordset($1::jsonb) AS r(${RECORDSET})
+         ON CONFLICT (request_id) DO NOTHING RETURNING request_id`,
+        [JSON.stringify(full)],
+      );
+      const fresh = new Set(inserted.map((r) => r.request_id));
+      const counted = full.filter((r) => fresh.has(r.request_id) && r.spend !== 0);
+      for (const entity of Object.keys(ENTITIES) as SpendEntity[]) await addSpend(tx, entity, counted);
+      return inserted.length;
+    });
+  }
+
+  async listSpendLogs(query: SpendLogQuery = {}): Promise<SpendLogRow[]> {
+    const where = filters(query).eq('request_id', query.request_id);
+    const limit = Math.min(Math.max(Math.trunc(query.limit ?? 100), 1), 10_000);
+    const offset = Math.max(Math.trunc(query.offset ?? 0), 0);
+    const rows = await this.ctx.db.query(
+      `SELECT * FROM igw_spend_logs ${where} ORDER BY start_time DESC, request_id LIMIT ${limit} OFFSET ${offset}`,
+      where.params,
+    );
+    return rows.map((r) => fromRow<SpendLogRow>(SPEND_LOG_COLUMNS, r));
+  }
+
+  async dailySpend(query: DailySpendQuery): Promise<DailySpendRow[]> {
+    const groups = GROUP_COLUMNS.filter((g) => query.group_by.includes(g));
+    const where = filters(query);
+    const day = `to_char(start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
+    const cols = groups.map((g) => `, ${g}`).join('');
+    const rows = await this.ctx.db.query(
+      `SELECT ${day} AS date${cols},
+              sum(spend)::float8 AS spend,
+              sum(prompt_tokens)::float8 AS prompt_tokens,
+              sum(completion_tokens)::float8 AS completion_tokens,
+              sum(total_tokens)::float8 AS total_tokens,
+              count(*)::float8 AS requests,
+              count(*) FILTER (WHERE status = 'success')::float8 AS successful_requests,
+              count(*) FILTER (WHERE status <> 'success')::float8 AS failed_requests
+       FROM igw_spend_logs ${where}
+       GROUP BY 1${groups.map((_, i) => `, ${i + 2}`).join('')}
+       ORDER BY 1${groups.map((g) => `, ${g}`).join('')}`,
+      where.params,
+    );
+    return rows.map((r) => {
+      const out: Record<string, unknown> = { date: r.date };
+      for (const g of groups) out[g] = r[g] ?? null;
+      for (const n of ['spend', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'requests', 'successful_requests', 'failed_requests']) {
+        out[n] = Number(r[n]);
+      }
+      return out as unknown as DailySpendRow;
+    });
+  }
+
+  async totalSpend(query: Omit<SpendLogQuery, 'limit' | 'offset'> = {}): Promise<number> {
+    const where = filters(query).eq('request_id', query.request_id);
+    const rows = await this.ctx.db.query<{ total: number | null }>(`SELECT sum(spend)::float8 AS total FROM igw_spend_logs ${where}`, where.params);
+    return Number(rows[0].total ?? 0);
+  }
+
+  async resetDueBudgets(entity: SpendEntity, now: Date): Promise<string[]> {
+    const { table, id } = ENTITIES[entity];
+    return this.ctx.db.transaction(async (tx) => {
+      const due = await tx.query<{ id: string; budget_duration: string | null }>(
+        `SELECT ${id} AS id, budget_duration FROM ${table}
+         WHERE budget_reset_at IS NOT NULL AND budget_reset_at <= $1::timestamptz FOR UPDATE`,
+        [now.toISOString()],
+      );
+      if (!due.length) return [];
+      const next = due.map((d) => ({ id: d.id, next: d.budget_duration ? safeAdd(now, d.budget_duration) : null }));
+      await tx.query(
+        `UPDATE ${table} AS t SET spend = 0, budget_reset_at = v.next, updated_at = $2::timestamptz
+         FROM jsonb_to_recordset($1::jsonb) AS v(id text, next timestamptz) WHERE t.${id} = v.id`,
+        [JSON.stringify(next), now.toISOString()],
+      );
+      return due.map((d) => d.id);
+    });
+  }
+}
+
+function safeAdd(now: Date, duration: string): string | null {
+  try {
+    return addDuration(now, duration).toISOString();
+  } catch {
+    return null;
+  }
+}
+
+function complete(r: NewSpendLog): SpendLogRow {
+  const prompt = r.prompt_tokens ?? 0;
+  const completion = r.completion_tokens ?? 0;
+  return {
+    api_key: '',
+    user_id: null,
+    team_id: null,
+    organization_id: null,
+    end_user: null,
+    deployment: null,
+    call_type: '',
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    cached_read_tokens: 0,
+    cache_write_tokens: 0,
+    reasoning_tokens: 0,
+    spend: 0,
+    latency_ms: new Date(r.end_time).getTime() - new Date(r.start_time).getTime(),
+    status: 'success',
+    error_code: null,
+    cache_hit: false,
+    tags: [],
+    metadata: {},
+    ...stripUndefined(r),
+  } as SpendLogRow;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Adds the batch's spend to each entity row it names: one UPDATE per entity kind. */
+async function addSpend(tx: Sql, entity: SpendEntity, rows: readonly SpendLogRow[]): Promise<void> {
+  const { table, id, logColumn } = ENTITIES[entity];
+  const sums = new Map<string, number>();
+  for (const r of rows) {
+    const owner = r[logColumn] as string | null;
+    if (owner) sums.set(owner, (sums.get(owner) ?? 0) + r.spend);
+  }
+  if (!sums.size) return;
+  await tx.query(
+    `UPDATE ${table} AS t SET spend = t.spend + v.amount FROM jsonb_to_recordset($1::jsonb) AS v(id text, amount float8) WHERE t.${id} = v.id`,
+    [JSON.stringify([...sums].map(([owner, amount]) => ({ id: owner, amount })))],
+  );
+}
+
+function filters(q: Omit<SpendLogQuery, 'limit' | 'offset' | 'request_id'>): Where {
+  const where = new Where()
+    .eq('api_key', q.api_key)
+    .eq('user_id', q.user_id)
+    .eq('team_id', q.team_id)
+    .anyOf('team_id', q.team_ids)
+    .eq('organization_id', q.organization_id)
+    .eq('end_user', q.end_user)
+    .eq('model', q.model);
+  if (q.tag !== undefined) where.raw('tags @> ?::jsonb', JSON.stringify([q.tag]));
+  if (q.start !== undefined) where.raw('start_time >= ?::timestamptz', boundary(q.start, false));
+  if (q.end !== undefined) where.raw('start_time < ?::timestamptz', boundary(q.end, true));
+  return where;
+}
+
+/** A bare date is UTC midnight; as an end bound it means the end of that day. */
+function boundary(value: string, isEnd: boolean): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const t = Date.parse(`${value}T00:00:00Z`);
+    return new Date(isEnd ? t + DAY_MS : t).toISOString();
+  }
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw new StoreError('invalid', `'${value}' is not a date (use YYYY-MM-DD or an ISO time)`, isEnd ? 'end_date' : 'start_date');
+  return new Date(t).toISOString();
+}
