@@ -1,0 +1,45 @@
+// The state contract on Redis (127.0.0.1:6379), under a key prefix of its own per run.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import { RedisState } from '../../src/state/index.ts';
+import { stateContract, testClock } from './contract.ts';
+
+export const TEST_REDIS_URL = process.env.IGW_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `igw-test:${process.pid}:${Date.now().toString(36)}:`;
+
+stateContract('redis', (clock) => RedisState.connect({ url: TEST_REDIS_URL, prefix, now: clock.now }));
+
+test('two replicas on one Redis share windows and see each other\'s invalidations', async () => {
+  const clock = testClock();
+  const p = `${prefix}replicas:`;
+  const a = await RedisState.connect({ url: TEST_REDIS_URL, prefix: p, now: clock.now });
+  const b = await RedisState.connect({ url: TEST_REDIS_URL, prefix: p, now: clock.now });
+  try {
+    const spec = { key: 'rpm:shared', windowMs: 60_000, amount: 1, limit: 3 };
+    await a.consumeWindows([spec]);
+    await b.consumeWindows([spec]);
+    await a.consumeWindows([spec]);
+    assert.equal((await b.consumeWindows([spec])).allowed, false);
+    const seen: string[] = [];
+    await b.subscribe('inval', (m) => seen.push(m));
+    await a.publish('inval', 'team:t1');
+    for (let i = 0; i < 100 && !seen.length; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(seen, ['team:t1']);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+after(async () => {
+  // Leave nothing behind on the shared Redis: every key this run wrote starts with its prefix.
+  const redis = new Redis(TEST_REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  await redis.quit();
+});
