@@ -16,6 +16,16 @@ import {
 
 /** Vertex `vertex_credentials`: a key-file path, the key JSON as text, or the key as a YAML mapping. */
 const optionalCredentials = z.preprocess((v) => (v === null ? undefined : v), z.union([z.string(), z.record(z.string(), z.unknown())]).optional());
+/** Per-deployment prices, USD per token (LiteLLM's names; accepted in model_info and in litellm_params). */
+function priceKeys() {
+  return {
+    input_cost_per_token: optionalNumber,
+    output_cost_per_token: optionalNumber,
+    cache_read_input_token_cost: optionalNumber,
+    cache_creation_input_token_cost: optionalNumber,
+    output_cost_per_reasoning_token: optionalNumber,
+  };
+}
 
 export const litellmParamsSchema = z.looseObject({
   model: requiredString,
@@ -45,12 +55,13 @@ export const litellmParamsSchema = z.looseObject({
   mock_latency_ms: optionalNumber,
   mock_tokens: optionalCount,
   mock_chunk_delay_ms: optionalNumber,
+  ...priceKeys(),
 });
 
 export const deploymentSchema = z.object({
   model_name: requiredString,
   litellm_params: litellmParamsSchema,
-  model_info: section(z.looseObject({ id: optionalString })),
+  model_info: section(z.looseObject({ id: optionalString, base_model: optionalString, ...priceKeys() })),
   // LiteLLM's router also reads rpm/tpm next to litellm_params; build-config.ts moves them inside.
   rpm: optionalNumber,
   tpm: optionalNumber,

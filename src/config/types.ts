@@ -45,12 +45,25 @@ export interface LitellmParams {
   mock_tokens?: number;
   /** Mock provider: delay between stream chunks, in ms. */
   mock_chunk_delay_ms?: number;
+  /** Prices in USD per token, overriding the catalogue's (also accepted in model_info). */
+  input_cost_per_token?: number;
+  output_cost_per_token?: number;
+  cache_read_input_token_cost?: number;
+  cache_creation_input_token_cost?: number;
+  output_cost_per_reasoning_token?: number;
   /** Any other key found under litellm_params (kept, not interpreted). */
   [other: string]: unknown;
 }
 
 export interface ModelInfo {
   id?: string;
+  /** The catalogue model to price an Azure deployment (or any renamed model) as, e.g. `gpt-4o`. */
+  base_model?: string;
+  input_cost_per_token?: number;
+  output_cost_per_token?: number;
+  cache_read_input_token_cost?: number;
+  cache_creation_input_token_cost?: number;
+  output_cost_per_reasoning_token?: number;
   [other: string]: unknown;
 }
 

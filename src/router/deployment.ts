@@ -24,6 +24,8 @@ export interface Deployment {
   /** `model_info.mode` (`chat`, `embedding`…): what a health probe sends. */
   mode?: string;
   upstream: Upstream;
+  /** The model_list entry it was built from (prices, model_info). */
+  config: DeploymentConfig;
 }
 
 export interface DeploymentDefaults {
@@ -42,6 +44,7 @@ export function buildDeployment(cfg: DeploymentConfig, id: string, providerModel
   const streamTimeout = p.stream_timeout ?? defaults.streamTimeoutSeconds;
   const base = {
     id,
+    config: cfg,
     modelName: cfg.model_name,
     providerModel,
     weight: selectionWeight(cfg),
