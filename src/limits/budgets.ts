@@ -1,0 +1,125 @@
+// Budgets over the state backend: one accumulator per subject and budget period holding its spend in
+// nano-dollars. Before a call: refuse when any subject's spend is at or over its max_budget (LiteLLM's rule:
+// a request is refused when it would start over budget); after it: add the cost to every accumulator.
+//
+// An accumulator starts from the store's spend, once per process (seedAccumulator only sets an absent one,
+// so replicas sharing Redis never overwrite each other's counts), and only when the stored spend belongs to
+// the current period; a period the store has not reset yet starts at 0.
+import type { Logger } from '../observability/index.ts';
+import type { StateBackend } from '../state/index.ts';
+import { currentPeriod, type BudgetPeriod } from './budget-period.ts';
+import { budgetExceeded, modelBudgetExceeded } from './errors.ts';
+import { modelSpendKey, spendKey } from './state-keys.ts';
+import type { Subject, SubjectKind } from './subjects.ts';
+
+/** USD spent by the subject on the model since `since` (epoch ms, null: ever); seeds per-model budgets. */
+export type ModelSpendSource = (s: Subject, model: string, since: number | null) => Promise<number>;
+
+export interface Accumulator {
+  key: string;
+  ttlMs?: number;
+}
+
+export interface BudgetState {
+  /** Where the request's cost is added after the call. */
+  accumulators: Accumulator[];
+  /** Subjects at or over their soft budget. */
+  softBudget: SubjectKind[];
+}
+
+interface Check {
+  subject: Subject;
+  key: string;
+  maxNanos: number | null;
+  softNanos: number | null;
+  model?: string;
+}
+
+/** Old periods' accumulators outlive their period by this much, then expire. */
+const GRACE_MS = 24 * 3_600_000;
+const MAX_REMEMBERED = 100_000;
+
+export class BudgetLedger {
+  private readonly state: StateBackend;
+  private readonly modelSpend: ModelSpendSource;
+  private readonly logger: Logger;
+  private readonly seeded = new Set<string>();
+  private readonly softWarned = new Set<string>();
+
+  constructor(state: StateBackend, logger: Logger, modelSpend: ModelSpendSource) {
+    this.state = state;
+    this.logger = logger;
+    this.modelSpend = modelSpend;
+  }
+
+  /** Throws 400 `budget_exceeded` when a subject is at or over a budget that applies to this request. */
+  async check(subjects: readonly Subject[], model: string, now: number): Promise<BudgetState> {
+    const out: BudgetState = { accumulators: [], softBudget: [] };
+    const checks: Check[] = [];
+    const seeds: Promise<unknown>[] = [];
+    for (const s of subjects) {
+      const period = currentPeriod(s.budgetDuration, s.budgetResetAt, s.createdAt, now);
+      const acc = accumulator(spendKey(s, period), period, now);
+      out.accumulators.push(acc);
+      if (!this.seeded.has(acc.key)) seeds.push(this.seed(acc, storedSpendFor(s, period)));
+      if (s.maxBudget !== null || s.softBudget !== null) checks.push({ subject: s, key: acc.key, maxNanos: nanos(s.maxBudget), softNanos: nanos(s.softBudget) });
+      const modelMax = s.modelMaxBudget[model];
+      if (modelMax === undefined) continue;
+      const modelAcc = accumulator(modelSpendKey(s, model, period), period, now);
+      out.accumulators.push(modelAcc);
+      if (!this.seeded.has(modelAcc.key)) seeds.push(this.modelSpend(s, model, period.startsAt).then((usd) => this.seed(modelAcc, usd)));
+      checks.push({ subject: s, key: modelAcc.key, maxNanos: nanos(modelMax), softNanos: null, model });
+    }
+    if (seeds.length > 0) await Promise.all(seeds);
+    if (checks.length === 0) return out;
+    const totals = await this.state.getAccumulators(checks.map((c) => c.key));
+    for (let i = 0; i < checks.length; i++) this.judge(checks[i], totals[i], out);
+    return out;
+  }
+
+  /** Adds the request's cost to every accumulator; returns the new totals in order. */
+  async charge(accumulators: readonly Accumulator[], costNanos: number): Promise<number[]> {
+    if (costNanos <= 0 || accumulators.length === 0) return [];
+    return this.state.addAccumulators(accumulators.map((a) => ({ key: a.key, amount: costNanos, ttlMs: a.ttlMs })));
+  }
+
+  private judge(c: Check, total: number, out: BudgetState): void {
+    const s = c.subject;
+    if (c.maxNanos !== null && total >= c.maxNanos) {
+      const spend = total / 1e9;
+      const max = c.maxNanos / 1e9;
+      throw c.model === undefined ? budgetExceeded(s, spend, max) : modelBudgetExceeded(s, c.model, spend, max);
+    }
+    if (c.softNanos !== null && total >= c.softNanos) {
+      out.softBudget.push(s.kind);
+      if (!this.softWarned.has(c.key)) {
+        remember(this.softWarned, c.key);
+        this.logger.warn({ subject: s.kind, id: s.id, spend: total / 1e9, soft_budget: c.softNanos / 1e9 }, 'soft budget reached');
+      }
+    }
+  }
+
+  private async seed(acc: Accumulator, usd: number): Promise<void> {
+    await this.state.seedAccumulator(acc.key, Math.round(usd * 1e9), acc.ttlMs);
+    remember(this.seeded, acc.key);
+  }
+}
+
+function accumulator(key: string, period: BudgetPeriod, now: number): Accumulator {
+  return period.endsAt === null ? { key } : { key, ttlMs: period.endsAt - now + GRACE_MS };
+}
+
+/** The store's spend counts only if it is this period's: its reset date is this period's end. */
+function storedSpendFor(s: Subject, period: BudgetPeriod): number {
+  if (period.endsAt === null) return s.storedSpend;
+  return s.budgetResetAt !== null && Date.parse(s.budgetResetAt) === period.endsAt ? s.storedSpend : 0;
+}
+
+function nanos(usd: number | null): number | null {
+  return usd === null ? null : Math.round(usd * 1e9);
+}
+
+function remember(set: Set<string>, key: string): void {
+  if (set.size >= MAX_REMEMBERED) set.clear();
+  set.add(key);
+}

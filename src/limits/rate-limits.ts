@@ -1,0 +1,98 @@
+// rpm / tpm limits as one-minute fixed windows in the state backend. A request takes one unit of every
+// requests window it falls under, all or nothing; token windows are checked before the call (refused once
+// the minute's tokens reached the limit, as LiteLLM does: the request's own size is unknown yet) and charged
+// after it with the tokens actually used.
+import type { GatewayError } from '../canonical/index.ts';
+import type { WindowCount, WindowResult, WindowSpec } from '../state/index.ts';
+import { rateLimited, type LimitName } from './errors.ts';
+import { requestsKey, tokensKey } from './state-keys.ts';
+import type { Subject } from './subjects.ts';
+
+export const WINDOW_MS = 60_000;
+
+export interface WindowMeta {
+  subject: Subject;
+  limit: LimitName;
+  /** The configured limit. */
+  value: number;
+  unit: 'requests' | 'tokens';
+  model?: string;
+}
+
+export interface RequestWindows {
+  specs: WindowSpec[];
+  meta: WindowMeta[];
+  /** Token windows, charged after the call. */
+  tokenWindows: { key: string; windowMs: number }[];
+}
+
+export function requestWindows(subjects: readonly Subject[], model: string): RequestWindows {
+  const out: RequestWindows = { specs: [], meta: [], tokenWindows: [] };
+  for (const s of subjects) {
+    if (s.rpm !== null) addRequests(out, s, s.rpm, 'rpm_limit');
+    if (s.tpm !== null) addTokens(out, s, s.tpm, 'tpm_limit');
+    const modelRpm = s.modelRpm[model];
+    if (modelRpm !== undefined) addRequests(out, s, modelRpm, 'model_rpm_limit', model);
+    const modelTpm = s.modelTpm[model];
+    if (modelTpm !== undefined) addTokens(out, s, modelTpm, 'model_tpm_limit', model);
+  }
+  return out;
+}
+
+function addRequests(out: RequestWindows, s: Subject, value: number, limit: LimitName, model?: string): void {
+  out.specs.push({ key: requestsKey(s, model), windowMs: WINDOW_MS, amount: 1, limit: value });
+  out.meta.push({ subject: s, limit, value, unit: 'requests', model });
+}
+
+function addTokens(out: RequestWindows, s: Subject, value: number, limit: LimitName, model?: string): void {
+  const key = tokensKey(s, model);
+  // Amount 0 refuses when count > limit; the rule is count >= limit, so the window is given limit - 1.
+  out.specs.push({ key, windowMs: WINDOW_MS, amount: 0, limit: value - 1 });
+  out.meta.push({ subject: s, limit, value, unit: 'tokens', model });
+  out.tokenWindows.push({ key, windowMs: WINDOW_MS });
+}
+
+/** The 429 for a refused consumeWindows, naming the limit that refused. */
+export function windowRefusal(result: WindowResult, meta: readonly WindowMeta[], now: number): GatewayError {
+  const i = result.refusedIndex;
+  const m = meta[i];
+  const retryAfter = Math.max(1, Math.ceil((result.windows[i].resetAt - now) / 1000));
+  return rateLimited(m.subject, m.limit, m.value, retryAfter, rateLimitHeaders(result.windows, meta, now, i), m.model);
+}
+
+/**
+ * OpenAI's `x-ratelimit-{limit,remaining,reset}-{requests,tokens}` for the tightest window of each unit, and
+ * LiteLLM's `x-litellm-key-remaining-{requests,tokens}-<model>` for per-model key limits.
+ * `refused`: that window is reported with nothing remaining.
+ */
+export function rateLimitHeaders(windows: readonly WindowCount[], meta: readonly WindowMeta[], now: number, refused = -1): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const tightest: Partial<Record<WindowMeta['unit'], { value: number; remaining: number; resetAt: number }>> = {};
+  for (let i = 0; i < meta.length; i++) {
+    const m = meta[i];
+    const w = windows[i];
+    const remaining = i === refused ? 0 : Math.max(0, m.value - w.count);
+    const best = tightest[m.unit];
+    if (!best || remaining < best.remaining) tightest[m.unit] = { value: m.value, remaining, resetAt: w.resetAt };
+    if (m.model !== undefined && m.subject.kind === 'key') headers[`x-litellm-key-remaining-${m.unit}-${headerSafe(m.model)}`] = String(remaining);
+  }
+  for (const unit of ['requests', 'tokens'] as const) {
+    const t = tightest[unit];
+    if (!t) continue;
+    headers[`x-ratelimit-limit-${unit}`] = String(t.value);
+    headers[`x-ratelimit-remaining-${unit}`] = String(t.remaining);
+    headers[`x-ratelimit-reset-${unit}`] = formatReset(t.resetAt - now);
+  }
+  return headers;
+}
+
+/** LiteLLM turns `/` in the model name into `-` for the header name; anything else not a token char too. */
+function headerSafe(model: string): string {
+  return model.replace(/[^A-Za-z0-9!#$%&'*+.^_`|~-]/g, '-');
+}
+
+/** OpenAI's format: `42s`, `1m0s`. */
+export function formatReset(ms: number): string {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${s % 60}s`;
+}
