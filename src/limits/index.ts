@@ -1,8 +1,7 @@
 // Rate limits, budgets and model access over the state backend (DESIGN.md "pre-call checks").
 export { Limiter, type Admission, type LimiterOptions } from './limiter.ts';
-export { subjectsOf, type Subject, type SubjectKind } from './subjects.ts';
+export { subjectsOf, type Caller, type Subject, type SubjectKind } from './subjects.ts';
 export { checkModelAccess, allows } from './model-access.ts';
-export { EndUserDirectory, type EndUserEntry } from './end-users.ts';
 export { endUserBlocked } from './errors.ts';
 export { currentPeriod, type BudgetPeriod } from './budget-period.ts';
 export type { ModelSpendSource } from './budgets.ts';

@@ -2,14 +2,14 @@
 // also bounds every key of the team; a personal key (no team) is bounded by its user's list. An empty list
 // means every model. `*` and `all-proxy-models` mean every model, `openai/*` every name with that prefix, and
 // `all-team-models` on a key means "whatever the team may call".
-import type { Principal } from '../auth/principal.ts';
 import { modelNotAllowed } from './errors.ts';
+import type { Caller } from './subjects.ts';
 
 const EVERY_MODEL = new Set(['*', 'all-proxy-models']);
 const TEAM_MODELS = 'all-team-models';
 
 /** Throws 401 `key_model_access_denied` naming the list that refused the model. */
-export function checkModelAccess(principal: Principal, model: string): void {
+export function checkModelAccess(principal: Caller, model: string): void {
   const { key, team, user } = principal;
   if (!key) return;
   const keyList = key.models.filter((m) => m !== TEAM_MODELS);

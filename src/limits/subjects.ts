@@ -1,8 +1,16 @@
 // The parties a request is charged to and limited by: its key, the key's user, team and organization, and the
 // end-user named in the request's `user` field. Each one's effective limits are its own fields, falling back
 // field by field to the shared budget row it references (`budget_id`), as LiteLLM does.
-import type { Principal } from '../auth/principal.ts';
-import type { BudgetRecord, EndUserRecord, LimitFields, PerModel } from '../store/index.ts';
+import type { BudgetRecord, EndUserRecord, KeyRecord, LimitFields, OrganizationRecord, PerModel, TeamRecord, UserRecord } from '../store/index.ts';
+
+/** The records a request is made under: the authenticated Principal satisfies it (limits do not import auth). */
+export interface Caller {
+  key: KeyRecord | null;
+  user: UserRecord | null;
+  team: TeamRecord | null;
+  organization: OrganizationRecord | null;
+  budgets: Readonly<Record<string, BudgetRecord>>;
+}
 
 export type SubjectKind = 'key' | 'user' | 'team' | 'organization' | 'end_user';
 
@@ -33,7 +41,7 @@ interface LimitedRecord extends LimitFields {
   spend: number;
 }
 
-export function subjectsOf(principal: Principal, endUser: EndUserRecord | null, budgets: Readonly<Record<string, BudgetRecord>> = {}): Subject[] {
+export function subjectsOf(principal: Caller, endUser: EndUserRecord | null, budgets: Readonly<Record<string, BudgetRecord>> = {}): Subject[] {
   const all = { ...principal.budgets, ...budgets };
   const out: Subject[] = [];
   const { key, user, team, organization } = principal;
