@@ -67,7 +67,7 @@ async function serve(args: CliArgs): Promise<void> {
   const logger = createLogger(args.logLevel);
   const loaded = await loadConfig(args.config, { mode: 'serve' });
   for (const w of loaded.warnings) logger.warn({ path: w.path, line: w.line }, w.message);
-  const gateway = await startGateway(loaded, { port: args.port, host: args.host, logger });
+  const gateway = await startGateway(loaded, { port: args.port, host: args.host, logger, eagerStore: true });
   const stop = (signal: string): void => {
     logger.info({ signal }, 'shutting down');
     void gateway.close().then(() => logger.flush(() => process.exit(0)));

@@ -1,6 +1,7 @@
 // Wiring: a loaded config becomes a running gateway. Used by the CLI and by the tests.
 import { readFileSync } from 'node:fs';
 import { Authenticator } from './auth/index.ts';
+import { openBackends } from './backends.ts';
 import type { LoadedConfig } from './config/index.ts';
 import { createLogger, type Logger } from './observability/index.ts';
 import { ModelRouter, referencedModels, routerOptions } from './router/index.ts';
@@ -13,6 +14,10 @@ export interface StartOptions {
   host: string;
   logger?: Logger;
   env?: NodeJS.ProcessEnv;
+  /** Embedded store directory, overriding the config (tests pass `:memory:`). */
+  dataDir?: string;
+  /** Open the embedded store before listening (the CLI does); otherwise on first use. */
+  eagerStore?: boolean;
 }
 
 export interface RunningGateway extends Gateway {
@@ -24,15 +29,35 @@ export async function startGateway(loaded: LoadedConfig, opts: StartOptions): Pr
   const { config } = loaded;
   const logger = opts.logger ?? createLogger();
   const router = new ModelRouter(config.model_list, routerOptions(config, opts.env ?? process.env));
-  const auth = new Authenticator(config.general_settings.master_key);
+  const backends = await openBackends(config, { env: opts.env ?? process.env, dataDir: opts.dataDir, eagerStore: opts.eagerStore });
+  const auth = new Authenticator({
+    masterKey: config.general_settings.master_key,
+    store: () => backends.store.get(),
+    bus: backends.invalidations,
+  });
   const gateway = createGateway({
     router,
     auth,
     logger,
     maxBodyBytes: Math.round(config.general_settings.max_request_size_mb * 1024 * 1024),
     version: VERSION,
+    store: backends.store,
+    state: backends.state,
+    invalidations: backends.invalidations,
   });
-  const port = await gateway.listen(opts.port, opts.host);
+  const closeServer = gateway.close;
+  gateway.close = async () => {
+    await closeServer();
+    await backends.close();
+  };
+  let port: number;
+  try {
+    port = await gateway.listen(opts.port, opts.host);
+  } catch (err) {
+    await backends.close();
+    throw err;
+  }
+  logger.info(backends.description, 'store and state backends');
   if (auth.open) logger.warn('no general_settings.master_key: the gateway is open, any caller may use it');
   warnAboutRouting(router, logger);
   const gs = config.general_settings;

@@ -1,7 +1,7 @@
 // How a config value is shown in a message: never the value itself when it may be a secret.
 import type { Segment } from './yaml-paths.ts';
 
-const SECRET_NAME = /key|secret|token|password|passwd|credential|auth|database_url|dsn/i;
+const SECRET_NAME = /key|secret|token|password|passwd|credential|auth|database_url|redis_url|dsn/i;
 
 /** True when any key along the path names a secret (`api_key`, `master_key`, `extra_headers.Authorization`...). */
 export function isSecretPath(segments: readonly Segment[]): boolean {

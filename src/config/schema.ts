@@ -102,6 +102,8 @@ export const generalSettingsSchema = section(
     master_key: optionalString,
     max_request_size_mb: numberWithDefault(20),
     database_url: optionalString,
+    redis_url: optionalString,
+    igw_data_dir: optionalString,
     background_health_checks: optionalBoolean,
     health_check_interval: optionalNumber,
   }),
@@ -131,7 +133,7 @@ export const SUPPORTED_KEYS = {
   top: ['model_list', 'general_settings', 'litellm_settings', 'router_settings', 'environment_variables', 'include'],
   deployment: Object.keys(deploymentSchema.shape),
   litellm_params: Object.keys(litellmParamsSchema.shape),
-  general_settings: ['master_key', 'max_request_size_mb', 'database_url', 'background_health_checks', 'health_check_interval'],
+  general_settings: ['master_key', 'max_request_size_mb', 'database_url', 'redis_url', 'igw_data_dir', 'background_health_checks', 'health_check_interval'],
   litellm_settings: ['drop_params', 'request_timeout', ...Object.keys(routingKeys)],
   router_settings: Object.keys(routerSettingsObject.shape),
 } as const;

@@ -79,7 +79,12 @@ export interface GeneralSettings {
   master_key?: string;
   /** Request body cap in megabytes (LiteLLM's key). Default 20. */
   max_request_size_mb: number;
+  /** PostgreSQL store (else `DATABASE_URL`; neither: the embedded store). */
   database_url?: string;
+  /** Redis state backend (else `REDIS_URL`; neither: in-process memory). */
+  redis_url?: string;
+  /** Embedded store directory (else `IGW_DATA_DIR`, else `./.igw-data`); `:memory:` keeps it in memory. */
+  igw_data_dir?: string;
   /** Probe every deployment in the background and feed the cooldowns (LiteLLM's key). */
   background_health_checks?: boolean;
   /** Seconds between background health checks. Default 300. */

@@ -2,6 +2,7 @@
 // request log line. Handlers see only GatewayDeps and their RequestContext.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { OPEN_PRINCIPAL } from '../auth/index.ts';
 import { GatewayError } from '../canonical/index.ts';
 import type { GatewayDeps, RequestContext } from './context.ts';
 import { renderOpenAIError, toGatewayError } from './errors.ts';
@@ -48,6 +49,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: GatewayDe
     startedAt: performance.now(),
     signal: controller.signal,
     log: {},
+    principal: OPEN_PRINCIPAL,
   };
   res.setHeader('x-request-id', ctx.requestId);
   res.on('close', () => {
@@ -60,7 +62,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: GatewayDe
     const route = findRoute(req.method ?? 'GET', path);
     if (!route) throw routeMissing(req.method ?? 'GET', path);
     if (route.renderError) renderError = route.renderError;
-    if (!route.open) deps.auth.check(req.headers);
+    if (!route.open) ctx.principal = await deps.auth.authenticate(req.headers);
     await route.handler(ctx, deps);
   } catch (err) {
     const gerr = toGatewayError(err);

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Authenticator } from '../auth/index.ts';
+import type { Authenticator, InvalidationBus, Principal } from '../auth/index.ts';
 import type { Logger } from '../observability/index.ts';
 import type { ModelRouter } from '../router/index.ts';
+import type { StateBackend } from '../state/index.ts';
+import type { StoreHandle } from '../store/index.ts';
 
 /** Everything a route handler may use; built once at start-up. */
 export interface GatewayDeps {
@@ -10,6 +12,12 @@ export interface GatewayDeps {
   logger: Logger;
   maxBodyBytes: number;
   version: string;
+  /** Durable governance data (keys, users, teams, spend); opened on first use when embedded. */
+  store: StoreHandle;
+  /** Shared counters and entries (limits, budgets, cooldowns). */
+  state: StateBackend;
+  /** Management API changes → caches on every replica. */
+  invalidations: InvalidationBus;
 }
 
 /** Per-request state. `log` collects the fields of the one log line written when the response ends. */
@@ -21,6 +29,8 @@ export interface RequestContext {
   /** Aborted when the client goes away before the response is complete. */
   signal: AbortSignal;
   log: RequestLog;
+  /** Who is calling; set by authentication before the handler runs (OPEN_PRINCIPAL on open routes). */
+  principal: Principal;
 }
 
 export interface RequestLog {

@@ -2,4 +2,5 @@
 export * from './types.ts';
 export { addDuration, durationMs, isDuration, parseDuration, type Duration } from './duration.ts';
 export { DEFAULT_DATA_DIR, MEMORY, describeStore, openStore, type StoreOptions } from './open.ts';
+export { StoreHandle } from './handle.ts';
 export { MIGRATIONS, migrate, type Migration } from './sql/migrations.ts';

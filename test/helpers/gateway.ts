@@ -18,7 +18,7 @@ export function writeTempConfig(yaml: string): string {
 
 export async function startTestGateway(yaml: string, env: NodeJS.ProcessEnv = process.env): Promise<RunningGateway> {
   const loaded = await loadConfig(writeTempConfig(yaml), { mode: 'serve', env });
-  return startGateway(loaded, { port: 0, host: '127.0.0.1', logger: createLogger('silent'), env });
+  return startGateway(loaded, { port: 0, host: '127.0.0.1', logger: createLogger('silent'), env, dataDir: ':memory:' });
 }
 
 /** The official client pointed at the gateway, with SDK retries off so each test sees igw's own answer. */

@@ -1,0 +1,56 @@
+// The store and the state backend chosen from config and environment (docs/configuration.md "Store and
+// state"): PostgreSQL and Redis when their URLs are set, else the embedded store and in-process memory.
+import { InvalidationBus } from './auth/index.ts';
+import type { GatewayConfig } from './config/index.ts';
+import { DEFAULT_DATA_DIR, StoreHandle } from './store/index.ts';
+import { describeState, openState, type StateBackend } from './state/index.ts';
+
+export interface Backends {
+  store: StoreHandle;
+  state: StateBackend;
+  invalidations: InvalidationBus;
+  /** For the start-up log line; no secrets. */
+  description: { store: string; state: string };
+  close(): Promise<void>;
+}
+
+export interface BackendOptions {
+  env: NodeJS.ProcessEnv;
+  /** Overrides general_settings.igw_data_dir / IGW_DATA_DIR (tests pass `:memory:`). */
+  dataDir?: string;
+  /**
+   * Open the store before serving (migrations at start-up, errors at once). PostgreSQL is always opened
+   * eagerly; the embedded store, unless this is set, on first use, so a gateway that only ever sees the
+   * master key never pays for it.
+   */
+  eagerStore?: boolean;
+}
+
+export async function openBackends(config: GatewayConfig, opts: BackendOptions): Promise<Backends> {
+  const gs = config.general_settings;
+  const databaseUrl = gs.database_url || opts.env.DATABASE_URL || undefined;
+  const redisUrl = gs.redis_url || opts.env.REDIS_URL || undefined;
+  const dataDir = opts.dataDir ?? (gs.igw_data_dir || opts.env.IGW_DATA_DIR || DEFAULT_DATA_DIR);
+  const store = new StoreHandle({ databaseUrl, dataDir });
+  if (databaseUrl || opts.eagerStore) await store.get();
+  let state: StateBackend;
+  try {
+    state = await openState({ redisUrl });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const invalidations = new InvalidationBus(state);
+  await invalidations.start();
+  return {
+    store,
+    state,
+    invalidations,
+    description: { store: store.describe(), state: describeState({ redisUrl }) },
+    close: async () => {
+      await invalidations.stop();
+      await state.close();
+      await store.close();
+    },
+  };
+}
