@@ -24,6 +24,12 @@ export interface BackendOptions {
    * master key never pays for it.
    */
   eagerStore?: boolean;
+  /** Injected clock (tests): budget periods, rate windows and store timestamps all follow it. */
+  now?: () => number;
+  /** PostgreSQL schema for igw's tables (tests use one per run); default `public`. */
+  schema?: string;
+  /** Key and channel prefix on Redis (tests use one per run); default `igw:`. */
+  statePrefix?: string;
 }
 
 export async function openBackends(config: GatewayConfig, opts: BackendOptions): Promise<Backends> {
@@ -31,11 +37,12 @@ export async function openBackends(config: GatewayConfig, opts: BackendOptions):
   const databaseUrl = gs.database_url || opts.env.DATABASE_URL || undefined;
   const redisUrl = gs.redis_url || opts.env.REDIS_URL || undefined;
   const dataDir = opts.dataDir ?? (gs.igw_data_dir || opts.env.IGW_DATA_DIR || DEFAULT_DATA_DIR);
-  const store = new StoreHandle({ databaseUrl, dataDir });
+  const clock = opts.now;
+  const store = new StoreHandle({ databaseUrl, dataDir, schema: opts.schema, now: clock && (() => new Date(clock())) });
   if (databaseUrl || opts.eagerStore) await store.get();
   let state: StateBackend;
   try {
-    state = await openState({ redisUrl });
+    state = await openState({ redisUrl, now: clock, prefix: opts.statePrefix });
   } catch (err) {
     await store.close();
     throw err;

@@ -6,6 +6,7 @@ import type { LoadedConfig } from './config/index.ts';
 import { createLogger, type Logger } from './observability/index.ts';
 import { ModelRouter, referencedModels, routerOptions } from './router/index.ts';
 import { createGateway, startBackgroundHealthChecks, type Gateway } from './server/index.ts';
+import { createGovernance, type GovernanceOptions, type GovernanceService } from './server/governance/index.ts';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -18,18 +19,35 @@ export interface StartOptions {
   dataDir?: string;
   /** Open the embedded store before listening (the CLI does); otherwise on first use. */
   eagerStore?: boolean;
+  /** Injected clock for budget periods and rate windows (tests); default Date.now. */
+  now?: () => number;
+  /** PostgreSQL schema / Redis key prefix (tests run one per suite). */
+  schema?: string;
+  statePrefix?: string;
+  /** Spend-log batching and the budget-reset interval (tests shorten or disable them). */
+  governance?: Pick<GovernanceOptions, 'spendLog' | 'budgetResetIntervalMs'>;
 }
 
 export interface RunningGateway extends Gateway {
   port: number;
   url: string;
+  /** Flush spend logs, reset due budgets: for tests and the admin API. */
+  governance: GovernanceService;
 }
 
 export async function startGateway(loaded: LoadedConfig, opts: StartOptions): Promise<RunningGateway> {
   const { config } = loaded;
   const logger = opts.logger ?? createLogger();
   const router = new ModelRouter(config.model_list, routerOptions(config, opts.env ?? process.env));
-  const backends = await openBackends(config, { env: opts.env ?? process.env, dataDir: opts.dataDir, eagerStore: opts.eagerStore });
+  const backends = await openBackends(config, {
+    env: opts.env ?? process.env,
+    dataDir: opts.dataDir,
+    eagerStore: opts.eagerStore,
+    now: opts.now,
+    schema: opts.schema,
+    statePrefix: opts.statePrefix,
+  });
+  const governance = createGovernance({ modelList: config.model_list, ...backends, logger, ...opts.governance });
   const auth = new Authenticator({
     masterKey: config.general_settings.master_key,
     store: () => backends.store.get(),
@@ -44,16 +62,20 @@ export async function startGateway(loaded: LoadedConfig, opts: StartOptions): Pr
     store: backends.store,
     state: backends.state,
     invalidations: backends.invalidations,
+    governance,
   });
   const closeServer = gateway.close;
   gateway.close = async () => {
     await closeServer();
+    // Every acknowledged request's spend-log row reaches the store before it closes.
+    await governance.close();
     await backends.close();
   };
   let port: number;
   try {
     port = await gateway.listen(opts.port, opts.host);
   } catch (err) {
+    await governance.close();
     await backends.close();
     throw err;
   }
@@ -68,7 +90,7 @@ export async function startGateway(loaded: LoadedConfig, opts: StartOptions): Pr
     await close();
   };
   logger.info({ port, host: opts.host, models: router.modelNames() }, `igw ${VERSION} listening on http://${opts.host}:${port}`);
-  return { ...gateway, port, url: `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}` };
+  return { ...gateway, governance, port, url: `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}` };
 }
 
 /** Deployments that cannot be called and fallbacks naming unknown models are config mistakes worth a line at start-up. */

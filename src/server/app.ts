@@ -71,6 +71,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: GatewayDe
     if (gerr.status === 413) res.setHeader('connection', 'close');
     renderError(res, gerr);
   }
+  deps.governance.settle(ctx);
 }
 
 function pathOf(url: string): string {

@@ -4,6 +4,7 @@ import type { Logger } from '../observability/index.ts';
 import type { ModelRouter } from '../router/index.ts';
 import type { StateBackend } from '../state/index.ts';
 import type { StoreHandle } from '../store/index.ts';
+import type { GovernanceService, GovernedCall } from './governance/index.ts';
 
 /** Everything a route handler may use; built once at start-up. */
 export interface GatewayDeps {
@@ -18,6 +19,8 @@ export interface GatewayDeps {
   state: StateBackend;
   /** Management API changes → caches on every replica. */
   invalidations: InvalidationBus;
+  /** Pre-call checks, cost and spend logging (src/server/governance/). */
+  governance: GovernanceService;
 }
 
 /** Per-request state. `log` collects the fields of the one log line written when the response ends. */
@@ -31,6 +34,8 @@ export interface RequestContext {
   log: RequestLog;
   /** Who is calling; set by authentication before the handler runs (OPEN_PRINCIPAL on open routes). */
   principal: Principal;
+  /** Set by governance.preCall(); settled after the response (app.ts). */
+  governed?: GovernedCall;
 }
 
 export interface RequestLog {
@@ -41,6 +46,10 @@ export interface RequestLog {
   stream?: boolean;
   errorCode?: string | null;
   usage?: unknown;
+  /** The request's cost in USD, as sent in x-igw-response-cost. */
+  costUsd?: string;
+  /** Subjects at or over their soft budget. */
+  softBudget?: string[];
 }
 
 export type Handler = (ctx: RequestContext, deps: GatewayDeps) => Promise<void>;

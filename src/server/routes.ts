@@ -8,6 +8,7 @@ import { health, liveliness, readiness } from './health.ts';
 import { chatCompletions } from './openai/chat.ts';
 import { embeddings } from './openai/embeddings.ts';
 import { listModels, retrieveModel } from './openai/models.ts';
+import { modelInfo } from './openai/model-info.ts';
 
 export interface Route {
   handler: Handler;
@@ -31,6 +32,7 @@ add('POST', '/v1/messages', { handler: messages, renderError: renderAnthropicErr
 add('POST', '/v1/messages/count_tokens', { handler: countTokens, renderError: renderAnthropicError });
 add('GET', '/v1/models', { handler: listModels });
 add('GET', '/health', { handler: health });
+add('GET', '/v1/model/info', { handler: modelInfo });
 add('GET', '/health/liveliness', { handler: liveliness, open: true });
 add('GET', '/health/liveness', { handler: liveliness, open: true });
 add('GET', '/health/readiness', { handler: readiness, open: true });

@@ -11,6 +11,7 @@ export function fakeDeployment(id: string, extra: Partial<Deployment> = {}): Dep
     streamTimeoutMs: 1000,
     idleTimeoutMs: 1000,
     upstream: undefined as unknown as Deployment['upstream'],
+    config: { model_name: 'g', litellm_params: { model: `openai/${id}` }, model_info: {}, path: 'model_list[0]' },
     ...extra,
   };
 }

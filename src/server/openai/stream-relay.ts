@@ -12,16 +12,20 @@ export interface StreamOutcome {
   error?: GatewayError;
 }
 
+/** Text written after the last event and before `data: [DONE]` of a stream that completed (an SSE comment). */
+export type StreamTrailer = (usage: unknown) => string | undefined;
+
 interface RelayState {
   includeUsage: boolean;
+  trailer?: StreamTrailer;
   usage: unknown;
   done: boolean;
   sawError: boolean;
 }
 
-export async function relayOpenAIStream(body: AsyncIterable<Buffer>, res: ServerResponse, includeUsage: boolean): Promise<StreamOutcome> {
+export async function relayOpenAIStream(body: AsyncIterable<Buffer>, res: ServerResponse, includeUsage: boolean, trailer?: StreamTrailer): Promise<StreamOutcome> {
   res.writeHead(200, SSE_HEADERS);
-  const state: RelayState = { includeUsage, usage: undefined, done: false, sawError: false };
+  const state: RelayState = { includeUsage, trailer, usage: undefined, done: false, sawError: false };
   const reader = new SseReader();
   try {
     for await (const chunk of body) {
@@ -49,7 +53,7 @@ function relayEvent(ev: SseEvent, state: RelayState): string | undefined {
   if (state.done) return undefined;
   if (ev.data === '[DONE]') {
     state.done = true;
-    return 'data: [DONE]\n\n';
+    return `${(!state.sawError && state.trailer?.(state.usage)) || ''}data: [DONE]\n\n`;
   }
   let chunk: { choices?: unknown[]; usage?: unknown; error?: unknown };
   try {

@@ -1,0 +1,201 @@
+// The governance steps of an LLM request (DESIGN.md "pre-call checks" and "post-call"), kept out of the
+// handlers: they call preCall() once the body is parsed and postCall() with the upstream's usage. settle()
+// runs after every request (app.ts): one that passed preCall but never reached postCall — a refusal, an
+// upstream error, a client that left — gives back what it held and is logged as a failure.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GatewayError, Usage } from '../../canonical/index.ts';
+import type { Deployment } from '../../router/index.ts';
+import type { Logger } from '../../observability/index.ts';
+import { checkModelAccess, endUserBlocked, subjectsOf, type Admission, type Limiter } from '../../limits/index.ts';
+import { formatUsd, totalTokens, usageFromOpenAI, type PriceBook, type SpendWriter } from '../../spend/index.ts';
+import type { BudgetRecord, EndUserRecord } from '../../store/index.ts';
+import type { Principal } from '../../auth/index.ts';
+import { takeRequestMeta, type RequestMeta } from './request-meta.ts';
+import { spendRow } from './spend-row.ts';
+
+export type CallType = 'chat.completions' | 'embeddings';
+
+export interface GovernedRequest {
+  callType: CallType;
+  /** The model name the client asked for. */
+  model: string;
+  /** The parsed body; `metadata` is taken out of it (request-meta.ts). */
+  body: Record<string, unknown>;
+}
+
+export interface CallOutcome {
+  deployment: Deployment;
+  /** The response's usage object (OpenAI wire shape), if it had one. */
+  usage: unknown;
+  /** A response that failed after it began (a stream that broke). */
+  error?: GatewayError;
+}
+
+/** The part of a RequestContext governance reads and writes. */
+export interface GovernedContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  startedAt: number;
+  principal: Principal;
+  log: { errorCode?: string | null; deployment?: string; softBudget?: string[]; costUsd?: string };
+  governed?: GovernedCall;
+}
+
+/** One request's governance state, kept on its context. */
+export interface GovernedCall {
+  callType: CallType;
+  model: string;
+  meta: RequestMeta;
+  /** Epoch ms, on the state backend's clock. */
+  startedAt: number;
+  admission: Admission | null;
+  /** Priced once, by the stream trailer or by postCall. */
+  charge: Charge | null;
+  settled: boolean;
+}
+
+interface Charge {
+  deployment: Deployment;
+  usage: Usage | undefined;
+  nanos: number;
+}
+
+export interface EndUserEntry {
+  record: EndUserRecord;
+  budget: BudgetRecord | null;
+}
+
+export interface GovernanceParts {
+  limiter: Limiter;
+  prices: PriceBook;
+  writer: SpendWriter;
+  logger: Logger;
+  /** The end-user and its budget row, from a cache in front of the store. */
+  endUser(id: string): EndUserEntry | null | Promise<EndUserEntry | null>;
+  /**
+   * Whether the store may be used for this caller. A virtual key means it is open; for the master key the
+   * embedded store is opened lazily (tests) or at start-up (the CLI), and until then nothing is recorded.
+   */
+  storeInUse(principal: Principal): boolean;
+  /** Epoch ms: the state backend's clock, injectable in tests. */
+  now(): number;
+}
+
+export const COST_HEADERS = ['x-igw-response-cost', 'x-litellm-response-cost'] as const;
+
+export class Governance {
+  readonly prices: PriceBook;
+  private readonly parts: GovernanceParts;
+
+  constructor(parts: GovernanceParts) {
+    this.parts = parts;
+    this.prices = parts.prices;
+  }
+
+  /** Model access, end-user, budgets, rate limits: throws the refusal, or admits (and sets rate-limit headers). */
+  async preCall(ctx: GovernedContext, request: GovernedRequest): Promise<GovernedCall> {
+    const { principal } = ctx;
+    const meta = takeRequestMeta(request.body, ctx.req.headers);
+    const call: GovernedCall = { callType: request.callType, model: request.model, meta, startedAt: this.parts.now(), admission: null, charge: null, settled: false };
+    ctx.governed = call;
+    checkModelAccess(principal, request.model);
+    const endUser = meta.endUser && this.parts.storeInUse(principal) ? await this.parts.endUser(meta.endUser) : null;
+    if (endUser?.record.blocked) throw endUserBlocked(endUser.record.user_id);
+    const budgets = endUser?.budget ? { [endUser.budget.budget_id]: endUser.budget } : undefined;
+    call.admission = await this.parts.limiter.admit(subjectsOf(principal, endUser?.record ?? null, budgets), request.model);
+    const { headers, softBudget } = call.admission;
+    for (const name in headers) ctx.res.setHeader(name, headers[name]);
+    if (softBudget.length > 0) {
+      ctx.res.setHeader('x-igw-soft-budget-exceeded', softBudget.join(','));
+      ctx.log.softBudget = softBudget;
+    }
+    return call;
+  }
+
+  /**
+   * For streams, whose headers left before the cost was known: the cost as a final SSE comment, written
+   * just before `data: [DONE]` (SSE clients ignore comments). Prices the request once; postCall reuses it.
+   */
+  streamCostComment(ctx: GovernedContext, deployment: Deployment, usage: unknown): string | undefined {
+    const call = ctx.governed;
+    if (!call) return undefined;
+    const charge = this.price(call, deployment, usage);
+    return `: x-igw-response-cost: ${formatUsd(charge.nanos)}\n\n`;
+  }
+
+  /**
+   * Usage → cost (headers, when they have not left yet) → spend row queued → state counters, awaited so that
+   * the caller's next request sees them (the row is queued first: queuing is synchronous and a shutdown
+   * between the two must not lose it).
+   */
+  async postCall(ctx: GovernedContext, outcome: CallOutcome): Promise<void> {
+    const call = ctx.governed;
+    if (!call || call.settled) return;
+    call.settled = true;
+    const charge = call.charge ?? this.price(call, outcome.deployment, outcome.usage);
+    const cost = formatUsd(charge.nanos);
+    ctx.log.costUsd = cost;
+    if (!ctx.res.headersSent) for (const h of COST_HEADERS) ctx.res.setHeader(h, cost);
+    const error = outcome.error;
+    this.enqueue(ctx, call, { status: error ? 'failure' : 'success', errorCode: error?.code ?? null, deployment: outcome.deployment.id, charge });
+    const admission = call.admission;
+    if (admission) {
+      try {
+        await this.parts.limiter.charge(admission, charge.nanos, totalTokens(charge.usage));
+      } catch (err) {
+        // The provider has answered and will bill; the row below still records the spend.
+        this.parts.logger.error({ err, requestId: ctx.requestId }, 'could not add the request to its budget and rate-limit counters');
+      }
+      await this.release(ctx, admission);
+    }
+  }
+
+  /** After every request: what preCall admitted and postCall did not finish is released and logged as failed. */
+  settle(ctx: GovernedContext): void {
+    const call = ctx.governed;
+    if (!call || call.settled) return;
+    call.settled = true;
+    if (call.admission) void this.release(ctx, call.admission);
+    const errorCode = ctx.log.errorCode ?? (ctx.res.writableFinished ? null : 'client_closed_request');
+    this.enqueue(ctx, call, { status: 'failure', errorCode, deployment: ctx.log.deployment ?? null, charge: call.charge });
+  }
+
+  private price(call: GovernedCall, deployment: Deployment, usage: unknown): Charge {
+    if (call.charge) return call.charge;
+    const u = usageFromOpenAI(usage);
+    const price = this.prices.priceFor(deployment.config, deployment.providerModel);
+    const nanos = u ? price.cost(u, new Date(this.parts.now())) : 0;
+    return (call.charge = { deployment, usage: u, nanos });
+  }
+
+  private async release(ctx: GovernedContext, admission: Admission): Promise<void> {
+    try {
+      await this.parts.limiter.release(admission);
+    } catch (err) {
+      this.parts.logger.error({ err, requestId: ctx.requestId }, 'could not release parallel-request slots (they expire on their own)');
+    }
+  }
+
+  private enqueue(ctx: GovernedContext, call: GovernedCall, o: { status: 'success' | 'failure'; errorCode: string | null; deployment: string | null; charge: Charge | null }): void {
+    if (!this.parts.storeInUse(ctx.principal)) return;
+    this.parts.writer.enqueue(
+      spendRow({
+        requestId: ctx.requestId,
+        req: ctx.req,
+        principal: ctx.principal,
+        meta: call.meta,
+        callType: call.callType,
+        model: call.model,
+        deployment: o.deployment,
+        usage: o.charge?.usage,
+        costNanos: o.charge?.nanos ?? 0,
+        startedAt: call.startedAt,
+        endedAt: this.parts.now(),
+        latencyMs: Math.round(performance.now() - ctx.startedAt),
+        status: o.status,
+        errorCode: o.errorCode,
+      }),
+    );
+  }
+}

@@ -1,0 +1,63 @@
+// What a request says about itself for spend reporting: tags (`metadata.tags` in the body, or the
+// `x-igw-tags` / LiteLLM `x-litellm-tags` header, comma-separated), free-form metadata, and the end-user (the
+// `user` field). `metadata` is also an OpenAI parameter, so it is still sent upstream, less `tags` (an array,
+// which OpenAI would refuse); LiteLLM's own `litellm_metadata` is igw's alone and is taken out of the body.
+import type { IncomingHttpHeaders } from 'node:http';
+import { badRequest } from '../../canonical/index.ts';
+
+export interface RequestMeta {
+  tags: string[];
+  metadata: Record<string, unknown>;
+  endUser: string | null;
+}
+
+const TAG_HEADERS = ['x-igw-tags', 'x-litellm-tags'] as const;
+const MAX_TAGS = 50;
+const MAX_TAG_LENGTH = 200;
+/** A spend-log row keeps at most this much request metadata (JSON characters). */
+const MAX_METADATA_CHARS = 16_384;
+
+export function takeRequestMeta(body: Record<string, unknown>, headers: IncomingHttpHeaders): RequestMeta {
+  const tags = new Set<string>();
+  const metadata: Record<string, unknown> = {};
+  for (const field of ['litellm_metadata', 'metadata'] as const) {
+    const raw = body[field];
+    if (raw === undefined || raw === null) continue;
+    if (typeof raw !== 'object' || Array.isArray(raw)) {
+      throw badRequest(`'${field}' must be an object, e.g. {"tags": ["team-a"]}.`, field, 'invalid_type');
+    }
+    const { tags: bodyTags, ...rest } = raw as Record<string, unknown>;
+    if (bodyTags !== undefined && bodyTags !== null && !Array.isArray(bodyTags)) {
+      throw badRequest(`'${field}.tags' must be an array of strings.`, `${field}.tags`, 'invalid_type');
+    }
+    for (const t of (bodyTags as unknown[] | undefined) ?? []) addTag(tags, t);
+    Object.assign(metadata, rest);
+    if (field === 'litellm_metadata') delete body.litellm_metadata;
+    else if (bodyTags !== undefined) withoutTags(body, rest);
+  }
+  for (const h of TAG_HEADERS) for (const t of headerValues(headers[h])) addTag(tags, t);
+  const user = body.user;
+  return { tags: [...tags], metadata: bounded(metadata), endUser: typeof user === 'string' && user.length > 0 ? user : null };
+}
+
+/** The body's `metadata` less `tags`, or none when tags were all it had. */
+function withoutTags(body: Record<string, unknown>, rest: Record<string, unknown>): void {
+  if (Object.keys(rest).length > 0) body.metadata = rest;
+  else delete body.metadata;
+}
+
+function headerValues(v: string | string[] | undefined): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v.join(',') : v).split(',');
+}
+
+function addTag(tags: Set<string>, t: unknown): void {
+  if (typeof t !== 'string') return;
+  const tag = t.trim();
+  if (tag.length > 0 && tag.length <= MAX_TAG_LENGTH && tags.size < MAX_TAGS) tags.add(tag);
+}
+
+function bounded(metadata: Record<string, unknown>): Record<string, unknown> {
+  const size = JSON.stringify(metadata).length;
+  return size <= MAX_METADATA_CHARS ? metadata : { igw_metadata_truncated: true, size };
+}
