@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { GatewayError } from '../canonical/index.ts';
 import { countTokens, messages } from './anthropic/messages.ts';
 import { renderAnthropicError } from './anthropic/render-anthropic-error.ts';
+import { ADMIN_ROUTES, matchAdminPattern } from './admin/index.ts';
 import type { GatewayDeps, Handler, RequestContext } from './context.ts';
 import { health, liveliness, readiness } from './health.ts';
 import { chatCompletions } from './openai/chat.ts';
@@ -33,6 +34,7 @@ add('POST', '/v1/messages/count_tokens', { handler: countTokens, renderError: re
 add('GET', '/v1/models', { handler: listModels });
 add('GET', '/health', { handler: health });
 add('GET', '/v1/model/info', { handler: modelInfo });
+for (const [method, path, handler] of ADMIN_ROUTES) add(method, path, { handler });
 add('GET', '/health/liveliness', { handler: liveliness, open: true });
 add('GET', '/health/liveness', { handler: liveliness, open: true });
 add('GET', '/health/readiness', { handler: readiness, open: true });
@@ -42,6 +44,8 @@ const MODEL_PREFIXES = ['/v1/models/', '/models/'];
 export function findRoute(method: string, path: string): Route | undefined {
   const exact = table.get(`${method} ${path}`);
   if (exact) return exact;
+  const admin = matchAdminPattern(method, path);
+  if (admin) return { handler: admin };
   if (method === 'GET') {
     for (const prefix of MODEL_PREFIXES) {
       if (path.startsWith(prefix) && path.length > prefix.length) {
@@ -55,6 +59,6 @@ export function findRoute(method: string, path: string): Route | undefined {
 
 /** Whether the path exists under another method, for a 405 instead of a 404. */
 export function pathExists(path: string): boolean {
-  for (const m of ['GET', 'POST']) if (table.has(`${m} ${path}`)) return true;
+  for (const m of ['GET', 'POST', 'PATCH', 'DELETE']) if (table.has(`${m} ${path}`)) return true;
   return false;
 }

@@ -12,7 +12,7 @@ export const DEFAULT_DATA_DIR = '.igw-data';
 export interface StoreOptions {
   /** `postgres://…`: use PostgreSQL. From `DATABASE_URL` or `general_settings.database_url`. */
   databaseUrl?: string;
-  /** Postgres schema for igw's tables (default `public`). */
+  /** Postgres schema for igw's tables (default: the connection's search_path, normally `public`). */
   schema?: string;
   /** Embedded store directory, or `:memory:`. Default `./.igw-data`. Ignored with a database URL. */
   dataDir?: string;

@@ -189,6 +189,7 @@ export interface KeyFilter extends PageRequest {
 
 export interface UserFilter extends PageRequest {
   user_role?: UserRole;
+  user_email?: string;
   team_id?: string;
   organization_id?: string;
   user_ids?: string[];

@@ -4,7 +4,10 @@ import type { Row, Sql, SqlDriver } from './driver.ts';
 
 export interface PostgresOptions {
   url: string;
-  /** Schema for igw's tables (created if missing); default `public`. Tests use one schema per run. */
+  /**
+   * Schema for igw's tables (created if missing). Default: the connection's search_path, which a URL can set
+   * with `?options=-c%20search_path%3Dname`. Tests use one schema per run.
+   */
   schema?: string;
   /** Pool size; default 10. */
   max?: number;
@@ -13,18 +16,23 @@ export interface PostgresOptions {
 const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export async function openPostgres(opts: PostgresOptions): Promise<SqlDriver> {
-  const schema = opts.schema ?? 'public';
-  if (!SCHEMA_RE.test(schema)) throw new Error(`invalid schema name '${schema}'`);
+  const schema = opts.schema;
+  if (schema !== undefined && !SCHEMA_RE.test(schema)) throw new Error(`invalid schema name '${schema}'`);
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.max ?? 10,
-    options: `-c search_path=${schema}`,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
     connectionTimeoutMillis: 10_000,
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener it would crash.
   pool.on('error', () => {});
-  if (schema !== 'public') await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-  else await pool.query('SELECT 1');
+  try {
+    if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    else await pool.query('SELECT 1');
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw err;
+  }
   return new PostgresDriver(pool);
 }
 

@@ -45,7 +45,7 @@ export class SqlUsers implements UserRepository {
   }
 
   async list(filter: UserFilter = {}): Promise<Page<UserRecord>> {
-    const where = new Where().eq('user_role', filter.user_role).anyOf('user_id', filter.user_ids);
+    const where = new Where().eq('user_role', filter.user_role).eq('user_email', filter.user_email).anyOf('user_id', filter.user_ids);
     if (filter.team_id !== undefined) where.raw('user_id IN (SELECT user_id FROM igw_team_members WHERE team_id = ?)', filter.team_id);
     if (filter.organization_id !== undefined) {
       where.raw('user_id IN (SELECT user_id FROM igw_org_members WHERE organization_id = ?)', filter.organization_id);
