@@ -28,6 +28,8 @@ export interface Reply {
 
 export interface Api {
   gw: RunningGateway;
+  /** The Postgres schema of a startPostgres() gateway. */
+  schema?: string;
   get(path: string, key?: string): Promise<Reply>;
   post(path: string, body: unknown, key?: string): Promise<Reply>;
   call(method: string, path: string, body: unknown, key?: string): Promise<Reply>;
@@ -76,12 +78,13 @@ export async function startPostgres(): Promise<Api> {
   await admin.end();
   const url = `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   const gw = await startTestGateway(adminConfig(`  database_url: "${url}"`));
-  return client(gw, async () => {
+  const api = client(gw, async () => {
     const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await c.connect();
     await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await c.end();
   });
+  return { ...api, schema };
 }
 
 /** Asserts an OpenAI-shaped error and returns it. */
