@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type { MockSettings, ProviderSettings, SendOptions, Transport, UpstreamReply, UpstreamRequest, UpstreamTarget } from '../types.ts';
-import { mapOpenAIError, openAITranslation } from '../openai/index.ts';
+import { mapOpenAIError, openAITranslation, toOpenAIChatBody } from '../openai/index.ts';
 import { chatCompletion, chunk, mockEmbedding, mockPieces, mockText, promptTokens, usage } from './reply.ts';
 
 export function mockTarget(settings: ProviderSettings): UpstreamTarget {
@@ -21,7 +21,9 @@ export function mockTarget(settings: ProviderSettings): UpstreamTarget {
     mapError: mapOpenAIError,
     base64Embeddings: true,
     buildChat(body, opts) {
-      return { url: 'mock://chat', method: 'POST', headers, body: JSON.stringify({ ...body, model: settings.upstreamModel, stream: opts.stream }) };
+      // Like every OpenAI-dialect upstream, asked for stream usage (cost and tpm need it).
+      const out = toOpenAIChatBody(body, settings.upstreamModel, opts.stream, {});
+      return { url: 'mock://chat', method: 'POST', headers, body: JSON.stringify({ ...out, stream: opts.stream }) };
     },
     buildEmbeddings(body) {
       return { url: 'mock://embeddings', method: 'POST', headers, body: JSON.stringify({ ...body, model: settings.upstreamModel }) };
