@@ -48,7 +48,7 @@ export async function userNew(ctx: RequestContext, deps: GatewayDeps): Promise<v
 export async function userInfo(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
   const p = ctx.principal;
   const userId = qString(queryOf(ctx), 'user_id') ?? rbac.selfId(p);
-  if (!userId) throw notFound('user', '(none given)', 'user_id');
+  if (!userId) throw badRequest("'user_id' is required (/user/info?user_id=...).", 'user_id', 'missing_field');
   if (!rbac.canReadAll(p) && userId !== rbac.selfId(p)) {
     throw rbac.forbidden(`${rbac.describeCaller(p)} may only read its own user record, not '${userId}'.`);
   }
