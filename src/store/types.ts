@@ -262,7 +262,8 @@ export interface SpendLogQuery {
   offset?: number;
 }
 
-export type SpendGroupKey = 'model' | 'api_key' | 'team_id' | 'user_id' | 'organization_id' | 'end_user';
+/** `tag`: one group per tag of a request (a request with two tags counts in both; untagged ones under null). */
+export type SpendGroupKey = 'model' | 'api_key' | 'team_id' | 'user_id' | 'organization_id' | 'end_user' | 'tag';
 
 export interface DailySpendQuery extends Omit<SpendLogQuery, 'limit' | 'offset' | 'request_id'> {
   /** Columns to group by, besides the day. Empty: one row per day. */

@@ -5,7 +5,7 @@ import { budgetDelete, budgetInfo, budgetList, budgetNew, budgetUpdate } from '.
 import { customerBlock, customerDelete, customerInfo, customerList, customerNew, customerUnblock, customerUpdate } from './customers.ts';
 import { keyBlock, keyDelete, keyGenerate, keyInfo, keyList, keyRegenerate, keyUnblock, keyUpdate } from './keys.ts';
 import { organizationDelete, organizationInfo, organizationList, organizationMemberAdd, organizationNew, organizationUpdate } from './organizations.ts';
-import { globalSpendReport, spendLogs } from './spend.ts';
+import { globalSpendReport, spendLogs, spendTags } from './spend.ts';
 import { teamBlock, teamDelete, teamInfo, teamList, teamMemberAdd, teamMemberDelete, teamNew, teamUnblock, teamUpdate } from './teams.ts';
 import { userDelete, userInfo, userList, userNew, userUpdate } from './users.ts';
 
@@ -57,6 +57,7 @@ export const ADMIN_ROUTES: readonly (readonly [Method, string, Handler])[] = [
   ['GET', '/budget/list', budgetList],
   ['GET', '/spend/logs', spendLogs],
   ['GET', '/global/spend/report', globalSpendReport],
+  ['GET', '/spend/tags', spendTags],
 ];
 
 const REGENERATE_RE = /^\/key\/([^/]+)\/regenerate$/;

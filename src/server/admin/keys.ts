@@ -136,6 +136,7 @@ export async function keyDelete(ctx: RequestContext, deps: GatewayDeps): Promise
 }
 
 export async function keyInfo(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
+  await deps.governance.flushSpendLogs(); // the spend shown includes every request answered before this one
   const p = ctx.principal;
   const given = qString(queryOf(ctx), 'key');
   if (!given && !p.key) throw badRequest("'key' is required (as a query parameter: /key/info?key=sk-...).", 'key', 'missing_field');

@@ -1,4 +1,5 @@
-// /spend/logs and /global/spend/report: spend-log rows and daily totals, in LiteLLM's response shapes.
+// /spend/logs, /global/spend/report and /spend/tags: spend-log rows and totals, in LiteLLM's response shapes.
+// Each first writes the queued spend-log rows, so a report includes every request answered before it.
 // Scope: admins and admin viewers see everything; a team admin its teams; anyone else only its own spend.
 import { rbac, tokenOf, type Principal } from '../../auth/index.ts';
 import { badRequest } from '../../canonical/index.ts';
@@ -79,6 +80,7 @@ function readFilters(q: URLSearchParams): SpendLogQuery {
 }
 
 export async function spendLogs(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
+  await deps.governance.flushSpendLogs();
   const q = queryOf(ctx);
   const filters = readFilters(q);
   const limit = qInt(q, 'limit') ?? 100;
@@ -93,15 +95,17 @@ const GROUPS = {
   api_key: { column: 'api_key', list: 'api_keys', name: 'api_key' },
   user: { column: 'user_id', list: 'users', name: 'user_id' },
   model: { column: 'model', list: 'models', name: 'model' },
+  tag: { column: 'tag', list: 'tags', name: 'tag' },
 } as const satisfies Record<string, { column: SpendGroupKey; list: string; name: string }>;
 
 type GroupName = keyof typeof GROUPS;
 
 /**
- * GET /global/spend/report?start_date&end_date&group_by=team|customer|api_key|user|model — per day, per group,
+ * GET /global/spend/report?start_date&end_date&group_by=team|customer|api_key|user|model|tag — per day, per group,
  * with a per-model breakdown in `metadata`, as LiteLLM's report.
  */
 export async function globalSpendReport(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
+  await deps.governance.flushSpendLogs();
   const q = queryOf(ctx);
   const groupBy = (qString(q, 'group_by') ?? 'team') as GroupName;
   if (!(groupBy in GROUPS)) throw badRequest(`'group_by' must be one of ${Object.keys(GROUPS).join(', ')}, got '${groupBy}'.`, 'group_by', 'invalid_field');
@@ -145,4 +149,24 @@ function nest(rows: readonly DailySpendRow[], groupBy: GroupName, names: Map<str
       ...(groupBy === 'model' ? {} : { metadata: e.metadata }),
     })),
   }));
+}
+
+/**
+ * GET /spend/tags?start_date&end_date — LiteLLM's tag report: requests and spend per request tag, most spent
+ * first (a request with two tags counts under both).
+ */
+export async function spendTags(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
+  await deps.governance.flushSpendLogs();
+  const filters = readFilters(queryOf(ctx));
+  const rows = await withStore(deps, async (store) => store.spend.dailySpend({ ...(await scope(store, ctx.principal, filters)), group_by: ['tag'] }));
+  const byTag = new Map<string, { log_count: number; total_spend: number }>();
+  for (const r of rows) {
+    if (!r.tag) continue;
+    const t = byTag.get(r.tag) ?? { log_count: 0, total_spend: 0 };
+    t.log_count += r.requests;
+    t.total_spend += r.spend;
+    byTag.set(r.tag, t);
+  }
+  const out = [...byTag].map(([tag, t]) => ({ individual_request_tag: tag, ...t })).sort((a, b) => b.total_spend - a.total_spend);
+  reply(ctx, out);
 }

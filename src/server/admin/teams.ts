@@ -101,6 +101,7 @@ export async function teamNew(ctx: RequestContext, deps: GatewayDeps): Promise<v
 }
 
 export async function teamInfo(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
+  await deps.governance.flushSpendLogs(); // the spend shown includes every request answered before this one
   const teamId = qString(queryOf(ctx), 'team_id') ?? ctx.principal.team?.team_id;
   if (!teamId) throw badRequest("'team_id' is required (/team/info?team_id=...).", 'team_id', 'missing_field');
   const out = await withStore(deps, async (store) => {

@@ -4,7 +4,7 @@ import { RecordCache, type InvalidationBus, type InvalidationKind, type Principa
 import type { DeploymentConfig } from '../../config/types.ts';
 import { Limiter, type ModelSpendSource } from '../../limits/index.ts';
 import type { Logger } from '../../observability/index.ts';
-import { PriceBook, SpendWriter } from '../../spend/index.ts';
+import { PriceBook, SpendWriter, type SpendWriterStats } from '../../spend/index.ts';
 import type { StateBackend } from '../../state/index.ts';
 import type { SpendEntity, StoreHandle } from '../../store/index.ts';
 import { Governance, type EndUserEntry } from './governance.ts';
@@ -27,6 +27,8 @@ export interface GovernanceOptions {
 export interface GovernanceService extends Governance {
   /** Writes every queued spend-log row now. */
   flushSpendLogs(): Promise<void>;
+  /** Spend-log queue counters (queued, written, dropped, failed writes). */
+  stats(): SpendWriterStats;
   /** Resets the store's spend of every record whose budget period has ended (on the state clock). */
   resetDueBudgets(): Promise<void>;
   /** Stops the reset timer and drains the spend-log queue into the store. */
@@ -59,6 +61,7 @@ export function createGovernance(opts: GovernanceOptions): GovernanceService {
 
   return Object.assign(governance, {
     flushSpendLogs: () => writer.flush(),
+    stats: () => writer.stats(),
     resetDueBudgets,
     close: async () => {
       clearInterval(timer);

@@ -14,7 +14,10 @@ const ENTITIES: Record<SpendEntity, { table: string; id: string; logColumn: keyo
   end_user: { table: 'igw_end_users', id: 'user_id', logColumn: 'end_user' },
 };
 
-const GROUP_COLUMNS: readonly SpendGroupKey[] = ['model', 'api_key', 'team_id', 'user_id', 'organization_id', 'end_user'];
+const GROUP_COLUMNS: readonly SpendGroupKey[] = ['model', 'api_key', 'team_id', 'user_id', 'organization_id', 'end_user', 'tag'];
+
+/** Grouping by tag expands each row into one per tag (`tag` is then a column of the query). */
+const TAG_EXPANSION = ' LEFT JOIN LATERAL jsonb_array_elements_text(tags) AS t(tag) ON true';
 
 /** jsonb_to_recordset column list for a batch of spend-log rows. */
 const RECORDSET = Object.entries(SPEND_LOG_COLUMNS)
@@ -73,7 +76,7 @@ export class SqlSpend implements SpendRepository {
               count(*)::float8 AS requests,
               count(*) FILTER (WHERE status = 'success')::float8 AS successful_requests,
               count(*) FILTER (WHERE status <> 'success')::float8 AS failed_requests
-       FROM igw_spend_logs ${where}
+       FROM igw_spend_logs${groups.includes('tag') ? TAG_EXPANSION : ''} ${where}
        GROUP BY 1${groups.map((_, i) => `, ${i + 2}`).join('')}
        ORDER BY 1${groups.map((g) => `, ${g}`).join('')}`,
       where.params,
