@@ -41,3 +41,22 @@ export function addDuration(from: Date, text: string): Date {
 export function durationMs(text: string, from: Date = new Date()): number {
   return addDuration(from, text).getTime() - from.getTime();
 }
+
+/**
+ * The first period boundary after `now` on the grid `anchor + k·duration` (k ≥ 1): budget periods keep their
+ * phase however late a reset runs. Months step by calendar months from the anchor.
+ */
+export function nextBoundaryAfter(anchor: Date, text: string, now: Date): Date {
+  const d = parseDuration(text);
+  if (!d) throw new Error(`not a duration: '${text}'`);
+  if (d.unit !== 'mo') {
+    const len = d.count * UNIT_MS[d.unit];
+    const k = Math.max(1, Math.floor((now.getTime() - anchor.getTime()) / len) + 1);
+    return new Date(anchor.getTime() + k * len);
+  }
+  const months = Math.max(1, Math.floor(((now.getUTCFullYear() - anchor.getUTCFullYear()) * 12 + now.getUTCMonth() - anchor.getUTCMonth()) / d.count));
+  let k = Math.max(1, months - 1);
+  let next = addDuration(anchor, `${k * d.count}mo`);
+  while (next.getTime() <= now.getTime()) next = addDuration(anchor, `${++k * d.count}mo`);
+  return next;
+}

@@ -370,7 +370,8 @@ export interface SpendRepository {
   totalSpend(query?: Omit<SpendLogQuery, 'limit' | 'offset'>): Promise<number>;
   /**
    * For every record of `entity` whose `budget_reset_at` is at or before `now`: spend := 0 and
-   * budget_reset_at := the next reset after `now` per its budget_duration. Returns the ids reset.
+   * budget_reset_at := the first `budget_reset_at + k·budget_duration` after `now` (periods keep their phase
+   * however late the reset runs). Returns the ids reset.
    */
   resetDueBudgets(entity: SpendEntity, now: Date): Promise<string[]>;
 }

@@ -266,7 +266,7 @@ export function storeContract(name: string, open: (clock: Clock) => Promise<Stor
       assert.deepEqual(reset, ['reset-key']);
       const k = await store.keys.get('reset-key');
       assert.equal(k?.spend, 0);
-      assert.equal(k?.budget_reset_at, '2026-03-10T14:30:00.000Z');
+      assert.equal(k?.budget_reset_at, '2026-03-10T14:00:00.000Z', 'the next boundary of the 13:00 + k·1h grid');
       assert.equal((await store.keys.get('keep-key'))?.spend, 1);
       assert.deepEqual(await store.spend.resetDueBudgets('key', later), []);
     });

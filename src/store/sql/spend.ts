@@ -1,5 +1,5 @@
 // Spend logs (one row per request) and the spend columns they add to, plus daily aggregates and resets.
-import { addDuration } from '../duration.ts';
+import { nextBoundaryAfter } from '../duration.ts';
 import { StoreError, type DailySpendQuery, type DailySpendRow, type NewSpendLog, type SpendEntity, type SpendGroupKey, type SpendLogQuery, type SpendLogRow, type SpendRepository } from '../types.ts';
 import { SPEND_LOG_COLUMNS, Where, fromRow } from './columns.ts';
 import type { RepoContext } from './context.ts';
@@ -100,13 +100,13 @@ export class SqlSpend implements SpendRepository {
   async resetDueBudgets(entity: SpendEntity, now: Date): Promise<string[]> {
     const { table, id } = ENTITIES[entity];
     return this.ctx.db.transaction(async (tx) => {
-      const due = await tx.query<{ id: string; budget_duration: string | null }>(
-        `SELECT ${id} AS id, budget_duration FROM ${table}
+      const due = await tx.query<{ id: string; budget_duration: string | null; budget_reset_at: Date | string }>(
+        `SELECT ${id} AS id, budget_duration, budget_reset_at FROM ${table}
          WHERE budget_reset_at IS NOT NULL AND budget_reset_at <= $1::timestamptz FOR UPDATE`,
         [now.toISOString()],
       );
       if (!due.length) return [];
-      const next = due.map((d) => ({ id: d.id, next: d.budget_duration ? safeAdd(now, d.budget_duration) : null }));
+      const next = due.map((d) => ({ id: d.id, next: d.budget_duration ? safeNext(new Date(d.budget_reset_at), d.budget_duration, now) : null }));
       await tx.query(
         `UPDATE ${table} AS t SET spend = 0, budget_reset_at = v.next, updated_at = $2::timestamptz
          FROM jsonb_to_recordset($1::jsonb) AS v(id text, next timestamptz) WHERE t.${id} = v.id`,
@@ -117,9 +117,9 @@ export class SqlSpend implements SpendRepository {
   }
 }
 
-function safeAdd(now: Date, duration: string): string | null {
+function safeNext(anchor: Date, duration: string, now: Date): string | null {
   try {
-    return addDuration(now, duration).toISOString();
+    return nextBoundaryAfter(anchor, duration, now).toISOString();
   } catch {
     return null;
   }
