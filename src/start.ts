@@ -47,7 +47,14 @@ export async function startGateway(loaded: LoadedConfig, opts: StartOptions): Pr
     schema: opts.schema,
     statePrefix: opts.statePrefix,
   });
-  const governance = createGovernance({ modelList: config.model_list, ...backends, logger, ...opts.governance });
+  const gs = config.general_settings;
+  const governance = createGovernance({
+    modelList: config.model_list,
+    ...backends,
+    logger,
+    spendLog: { flushIntervalMs: (gs.proxy_batch_write_at ?? 1) * 1000, disabled: gs.disable_spend_logs },
+    ...opts.governance,
+  });
   const auth = new Authenticator({
     masterKey: config.general_settings.master_key,
     store: () => backends.store.get(),

@@ -106,6 +106,8 @@ export const generalSettingsSchema = section(
     igw_data_dir: optionalString,
     background_health_checks: optionalBoolean,
     health_check_interval: optionalNumber,
+    proxy_batch_write_at: optionalNumber,
+    disable_spend_logs: optionalBoolean,
   }),
 );
 
@@ -133,7 +135,7 @@ export const SUPPORTED_KEYS = {
   top: ['model_list', 'general_settings', 'litellm_settings', 'router_settings', 'environment_variables', 'include'],
   deployment: Object.keys(deploymentSchema.shape),
   litellm_params: Object.keys(litellmParamsSchema.shape),
-  general_settings: ['master_key', 'max_request_size_mb', 'database_url', 'redis_url', 'igw_data_dir', 'background_health_checks', 'health_check_interval'],
+  general_settings: ['master_key', 'max_request_size_mb', 'database_url', 'redis_url', 'igw_data_dir', 'background_health_checks', 'health_check_interval', 'proxy_batch_write_at', 'disable_spend_logs'],
   litellm_settings: ['drop_params', 'request_timeout', ...Object.keys(routingKeys)],
   router_settings: Object.keys(routerSettingsObject.shape),
 } as const;

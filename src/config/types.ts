@@ -89,6 +89,10 @@ export interface GeneralSettings {
   background_health_checks?: boolean;
   /** Seconds between background health checks. Default 300. */
   health_check_interval?: number;
+  /** Seconds between spend-log batch writes (LiteLLM's key). Default 1. */
+  proxy_batch_write_at?: number;
+  /** Write no spend-log rows (LiteLLM's key); costs, budgets and limits still apply. */
+  disable_spend_logs?: boolean;
   [other: string]: unknown;
 }
 

@@ -78,6 +78,8 @@ export interface GovernanceParts {
    * embedded store is opened lazily (tests) or at start-up (the CLI), and until then nothing is recorded.
    */
   storeInUse(principal: Principal): boolean;
+  /** False: no spend-log rows (general_settings.disable_spend_logs). */
+  spendLogs: boolean;
   /** Epoch ms: the state backend's clock, injectable in tests. */
   now(): number;
 }
@@ -178,7 +180,7 @@ export class Governance {
   }
 
   private enqueue(ctx: GovernedContext, call: GovernedCall, o: { status: 'success' | 'failure'; errorCode: string | null; deployment: string | null; charge: Charge | null }): void {
-    if (!this.parts.storeInUse(ctx.principal)) return;
+    if (!this.parts.spendLogs || !this.parts.storeInUse(ctx.principal)) return;
     this.parts.writer.enqueue(
       spendRow({
         requestId: ctx.requestId,

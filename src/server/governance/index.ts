@@ -17,8 +17,8 @@ export interface GovernanceOptions {
   state: StateBackend;
   invalidations: InvalidationBus;
   logger: Logger;
-  /** Spend-log batching; defaults 100 rows / 1000 ms. */
-  spendLog?: { batchSize?: number; flushIntervalMs?: number };
+  /** Spend-log batching (defaults 100 rows / 1000 ms); `disabled`: no rows at all (LiteLLM's disable_spend_logs). */
+  spendLog?: { batchSize?: number; flushIntervalMs?: number; disabled?: boolean };
   /** How often the store's due budgets are reset (spend := 0); default 60 s. 0: never (tests call it). */
   budgetResetIntervalMs?: number;
 }
@@ -40,11 +40,21 @@ const ENTITY_KIND: Record<SpendEntity, InvalidationKind> = { key: 'key', user: '
 export function createGovernance(opts: GovernanceOptions): GovernanceService {
   const { store, state, logger } = opts;
   const prices = new PriceBook(opts.modelList, (message, context) => logger.warn(context, message));
-  const writer = new SpendWriter({ logger, ...opts.spendLog, insert: async (rows) => (await store.get()).spend.insertSpendLogs(rows) });
+  const { disabled: noSpendLogs, ...batching } = opts.spendLog ?? {};
+  const writer = new SpendWriter({ logger, ...batching, insert: async (rows) => (await store.get()).spend.insertSpendLogs(rows) });
   const limiter = new Limiter({ state, logger, modelSpend: modelSpendFrom(store) });
   const endUsers = endUserCache(store, opts.invalidations, state.now.bind(state));
   const storeInUse = (p: Principal): boolean => p.key !== null || store.opened;
-  const governance = new Governance({ limiter, prices, writer, logger, storeInUse, endUser: (id) => endUsers.get(id), now: () => state.now() });
+  const governance = new Governance({
+    limiter,
+    prices,
+    writer,
+    logger,
+    storeInUse,
+    spendLogs: !noSpendLogs,
+    endUser: (id) => endUsers.get(id),
+    now: () => state.now(),
+  });
 
   const resetDueBudgets = async (): Promise<void> => {
     if (!store.opened) return;
