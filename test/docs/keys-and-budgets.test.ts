@@ -5,8 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig } from '../../src/config/index.ts';
@@ -35,7 +34,10 @@ let scratch: string;
 before(async () => {
   const loaded = await loadConfig(new URL('config.example.yaml', root).pathname, { mode: 'check' });
   gw = await startGateway(loaded, { port: 0, host: '127.0.0.1', logger: createLogger('silent'), dataDir: ':memory:' });
-  scratch = mkdtempSync(join(tmpdir(), 'igw-docs-keys-'));
+  // Inside the repository, so that an example's `import OpenAI from 'openai'` finds node_modules.
+  const tmp = new URL('test/.docs-tmp/', root).pathname;
+  mkdirSync(tmp, { recursive: true });
+  scratch = mkdtempSync(join(tmp, 'keys-'));
 });
 
 after(async () => {
@@ -57,6 +59,18 @@ test('docs/keys-and-budgets.md: the bash walkthrough runs in order and every cal
   assert.match(stdout, /"alias": "search-backend"/);
   assert.match(stdout, /"keys": \[\s*"search-backend"\s*\]/);
   assert.match(stdout, /"rpm_limit": 120/);
+  // Budgets, rate limits, costs, tags.
+  assert.match(stdout, /^200 200 200 400 $/m);
+  assert.match(stdout, /"message":"Budget has been exceeded! Current cost: 0.000126, Max budget: 0.0001","type":"budget_exceeded"/);
+  assert.match(stdout, /HTTP\/1.1 200 OK\r?\nx-ratelimit-limit-requests: 1\r?\nx-ratelimit-remaining-requests: 0/);
+  assert.match(stdout, /HTTP\/1.1 429 Too Many Requests/);
+  assert.match(stdout, /retry-after: \d+/);
+  assert.match(stdout, /x-igw-response-cost: 0.000042\r?\nx-litellm-response-cost: 0.000042/);
+  assert.match(stdout, /"model": "mock-gpt",\s+"spend": 4.2e-05,\s+"prompt_tokens": 2,\s+"completion_tokens": 20,\s+"status": "success"/);
+  assert.match(stdout, /\{"model_name":"mock-gpt","input":1e-06,"output":2e-06,"source":"config"\}/);
+  assert.match(stdout, /\{"model_name":"gpt-4o-mini","input":1.5e-07,"output":6e-07,"source":"genai-prices"\}/);
+  assert.match(stdout, /\{"individual_request_tag":"experiment-7","log_count":1,"total_spend":4.2e-05\}/);
+  assert.match(stdout, /\{"request_tags":\["recsys","experiment-7","nightly-eval"\],"metadata":\{"run":"2026-03-10","key_alias":"search-backend"\}\}/);
 });
 
 test('docs/keys-and-budgets.md: the TypeScript examples run', async () => {
@@ -72,6 +86,10 @@ test('docs/keys-and-budgets.md: the TypeScript examples run', async () => {
   }
   // The walkthrough (the first example): a team, a key with a budget, a call, and the spend read back.
   assert.match(outputs[0], /chat status 200/);
-  assert.match(outputs[0], /recs-batch spent 0 of 5/);
-  assert.match(outputs[0], /Recommendations spent 0 of 50/);
+  assert.match(outputs[0], /recs-batch spent 0.000042 of 5/);
+  assert.match(outputs[0], /Recommendations spent 0.000042 of 50/);
+  // The SDK example: three calls within the budget, the fourth refused, the tag's spend.
+  const sdk = outputs.find((o) => o.includes('sdk-example'));
+  assert.ok(sdk);
+  assert.equal(sdk, readFileSync(new URL('docs/keys-and-budgets.md', root), 'utf8').split('```text\ncall 1:')[1].split('```')[0].replace(/^/, 'call 1:'));
 });
