@@ -230,6 +230,17 @@ general_settings:
     assert.equal(Number(response.headers.get('x-litellm-response-cost')), Math.round(expected * 1e9) / 1e9);
   });
 
+  test('an upstream failure is logged as a failed request, with its error and no cost', async () => {
+    sim.enqueue({ kind: 'status', status: 400 });
+    await assert.rejects(t.client(MASTER_KEY).chat.completions.create({ model: 'gpt-4o', messages: hi }, { headers: { 'x-igw-tags': 'upstream-fails' } }));
+    const rows = await t.admin<LogRow[]>('GET', '/spend/logs?tag=upstream-fails');
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].status, 'failure');
+    assert.ok(rows[0].error_code);
+    assert.equal(rows[0].spend, 0);
+    assert.equal(rows[0].model_id, 'gpt-4o.0');
+  });
+
   test('an unknown model costs 0, and /model/info says why', async () => {
     const { response } = await t.client(MASTER_KEY).chat.completions.create({ model: 'my-llama', messages: hi }).withResponse();
     assert.equal(response.headers.get('x-igw-response-cost'), '0');
