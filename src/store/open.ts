@@ -1,6 +1,9 @@
 // Choosing the engine: PostgreSQL when a database URL is given, else the embedded PGlite store.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { openPglite } from './sql/pglite.ts';
+import { MIGRATIONS, migrate } from './sql/migrations.ts';
+import { openPglite, type PgliteTemplate } from './sql/pglite.ts';
 import { openPostgres } from './sql/postgres.ts';
 import { sqlStore } from './sql/sql-store.ts';
 import type { Store } from './types.ts';
@@ -25,8 +28,17 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
     return sqlStore(await openPostgres({ url: opts.databaseUrl, schema: opts.schema }), opts.now);
   }
   const dir = opts.dataDir ?? DEFAULT_DATA_DIR;
-  return sqlStore(await openPglite(dir === MEMORY ? undefined : resolve(dir)), opts.now);
+  return sqlStore(await openPglite(dir === MEMORY ? undefined : resolve(dir), TEMPLATE), opts.now);
 }
+
+/** PGlite does not export its package.json; it sits two levels above the entry point (dist/index.js). */
+const PGLITE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.resolve('@electric-sql/pglite')), 'utf8')) as { version: string }).version;
+
+/** A fresh embedded database is the migrated schema: cached per PGlite version and migration list. */
+const TEMPLATE: PgliteTemplate = {
+  key: `pglite-${PGLITE_VERSION}-${createHash('sha256').update(JSON.stringify(MIGRATIONS)).digest('hex').slice(0, 16)}`,
+  prepare: (driver) => migrate(driver),
+};
 
 /** Describes where the store lives, for the start-up log line (the URL's password is not shown). */
 export function describeStore(opts: StoreOptions): string {
