@@ -19,7 +19,8 @@ export async function readiness(ctx: RequestContext, deps: GatewayDeps): Promise
     allReady &&= ready;
     groups[group.name] = { usable: group.usable.length - cooling.length, cooling, ready };
   }
-  sendJson(ctx.res, 200, JSON.stringify({ status: allReady ? 'healthy' : 'degraded', version: deps.version, db: 'embedded', groups }));
+  const db = deps.store.options.databaseUrl ? 'postgres' : 'embedded';
+  sendJson(ctx.res, 200, JSON.stringify({ status: allReady ? 'healthy' : 'degraded', version: deps.version, db, cache: deps.state.engine, groups }));
 }
 
 /** LiteLLM's shape: healthy and unhealthy endpoints with counts; igw adds latency. */
