@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, formatIssues, loadConfig, type LoadedConfig } from './config/index.ts';
 import { createLogger } from './observability/index.ts';
+import { StoreError } from './store/index.ts';
 import { startGateway, VERSION } from './start.ts';
 
 const HELP = `igw ${VERSION} — LLM inference gateway
@@ -92,6 +93,11 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    if (err instanceof StoreError) {
+      // The store cannot be opened (its directory is in use, PostgreSQL refuses): say so, without a stack.
+      process.stderr.write(`igw: cannot open the store: ${err.message}\n`);
       process.exit(1);
     }
     throw err;
