@@ -102,7 +102,7 @@ test('an invalidation on one replica reaches the cache of another through Redis'
     await authB.authenticate(bearer('sk-dir-key-1')); // still cached as unblocked: no invalidation yet
     await busA.publish({ kind: 'key', id: hashKey('sk-dir-key-1') });
     let refused = false;
-    for (let i = 0; i < 100 && !refused; i++) {
+    for (let i = 0; i < 500 && !refused; i++) {
       await new Promise((r) => setTimeout(r, 10));
       refused = await authB.authenticate(bearer('sk-dir-key-1')).then(
         () => false,
@@ -133,7 +133,7 @@ test('two gateways on one PostgreSQL and one Redis: a key blocked through one is
     assert.equal((await chat(b.gw, key)).status, 200, 'replica B knows the key A created');
     assert.equal((await a.post('/key/block', { key })).status, 200);
     let status = 200;
-    for (let i = 0; i < 100 && status === 200; i++) {
+    for (let i = 0; i < 500 && status === 200; i++) {
       status = (await chat(b.gw, key)).status;
       if (status === 200) await new Promise((r) => setTimeout(r, 10));
     }

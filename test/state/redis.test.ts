@@ -24,7 +24,7 @@ test('two replicas on one Redis share windows and see each other\'s invalidation
     const seen: string[] = [];
     await b.subscribe('inval', (m) => seen.push(m));
     await a.publish('inval', 'team:t1');
-    for (let i = 0; i < 100 && !seen.length; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 500 && !seen.length; i++) await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(seen, ['team:t1']);
   } finally {
     await a.close();
