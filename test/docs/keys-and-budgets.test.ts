@@ -35,7 +35,8 @@ before(async () => {
   const loaded = await loadConfig(new URL('config.example.yaml', root).pathname, { mode: 'check' });
   gw = await startGateway(loaded, { port: 0, host: '127.0.0.1', logger: createLogger('silent'), dataDir: ':memory:' });
   // Inside the repository, so that an example's `import OpenAI from 'openai'` finds node_modules.
-  const tmp = new URL('test/.docs-tmp/', root).pathname;
+  // Not test/.docs-tmp/: examples.test.ts removes that one when it ends, maybe while this file still runs.
+  const tmp = new URL('test/.docs-keys-tmp/', root).pathname;
   mkdirSync(tmp, { recursive: true });
   scratch = mkdtempSync(join(tmp, 'keys-'));
 });
