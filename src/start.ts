@@ -89,7 +89,6 @@ export async function startGateway(loaded: LoadedConfig, opts: StartOptions): Pr
   logger.info(backends.description, 'store and state backends');
   if (auth.open) logger.warn('no general_settings.master_key: the gateway is open, any caller may use it');
   warnAboutRouting(router, logger);
-  const gs = config.general_settings;
   const stopChecks = gs.background_health_checks ? startBackgroundHealthChecks(router, (gs.health_check_interval ?? 300) * 1000) : undefined;
   const close = gateway.close;
   gateway.close = async () => {
