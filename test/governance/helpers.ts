@@ -119,6 +119,9 @@ model_list:
   - model_name: slow-priced
     litellm_params: { model: mock/slow, mock_response: "hello there", mock_latency_ms: 30 }
     model_info: { input_cost_per_token: 0.0005, output_cost_per_token: 0.001 }
+  - model_name: trickle
+    litellm_params: { model: mock/trickle, mock_response: "one two three four five", mock_chunk_delay_ms: 100 }
+    model_info: { input_cost_per_token: 0.0005, output_cost_per_token: 0.001 }
   - model_name: cheap
     litellm_params: { model: mock/cheap, mock_response: "hello there" }
     model_info: { input_cost_per_token: 0.000001, output_cost_per_token: 0.000001 }

@@ -52,6 +52,8 @@ export interface GovernedCall {
   admission: Admission | null;
   /** Priced once, by the stream trailer or by postCall. */
   charge: Charge | null;
+  /** The post-call counter updates, once started (by the stream trailer, or by postCall). */
+  counted: Promise<void> | null;
   settled: boolean;
 }
 
@@ -99,7 +101,7 @@ export class Governance {
   async preCall(ctx: GovernedContext, request: GovernedRequest): Promise<GovernedCall> {
     const { principal } = ctx;
     const meta = takeRequestMeta(request.body, ctx.req.headers);
-    const call: GovernedCall = { callType: request.callType, model: request.model, meta, startedAt: this.parts.now(), admission: null, charge: null, settled: false };
+    const call: GovernedCall = { callType: request.callType, model: request.model, meta, startedAt: this.parts.now(), admission: null, charge: null, counted: null, settled: false };
     ctx.governed = call;
     checkModelAccess(principal, request.model);
     const endUser = meta.endUser && this.parts.storeInUse(principal) ? await this.parts.endUser(meta.endUser) : null;
@@ -117,12 +119,15 @@ export class Governance {
 
   /**
    * For streams, whose headers left before the cost was known: the cost as a final SSE comment, written
-   * just before `data: [DONE]` (SSE clients ignore comments). Prices the request once; postCall reuses it.
+   * just before `data: [DONE]` (SSE clients ignore comments). Prices the request once, and starts the counter
+   * updates here, before the client can see the end of the stream and send its next request (both state
+   * engines apply operations in the order they are issued); postCall awaits them.
    */
   streamCostComment(ctx: GovernedContext, deployment: Deployment, usage: unknown): string | undefined {
     const call = ctx.governed;
-    if (!call) return undefined;
+    if (!call || call.settled) return undefined;
     const charge = this.price(call, deployment, usage);
+    if (call.admission) call.counted ??= this.count(ctx, call.admission, charge);
     return `: x-igw-response-cost: ${formatUsd(charge.nanos)}\n\n`;
   }
 
@@ -141,16 +146,7 @@ export class Governance {
     if (!ctx.res.headersSent) for (const h of COST_HEADERS) ctx.res.setHeader(h, cost);
     const error = outcome.error;
     this.enqueue(ctx, call, { status: error ? 'failure' : 'success', errorCode: error?.code ?? null, deployment: outcome.deployment.id, charge });
-    const admission = call.admission;
-    if (admission) {
-      try {
-        await this.parts.limiter.charge(admission, charge.nanos, totalTokens(charge.usage));
-      } catch (err) {
-        // The provider has answered and will bill; the row below still records the spend.
-        this.parts.logger.error({ err, requestId: ctx.requestId }, 'could not add the request to its budget and rate-limit counters');
-      }
-      await this.release(ctx, admission);
-    }
+    if (call.admission) await (call.counted ??= this.count(ctx, call.admission, charge));
   }
 
   /** After every request: what preCall admitted and postCall did not finish is released and logged as failed. */
@@ -169,6 +165,15 @@ export class Governance {
     const price = this.prices.priceFor(deployment.config, deployment.providerModel);
     const nanos = u ? price.cost(u, new Date(this.parts.now())) : 0;
     return (call.charge = { deployment, usage: u, nanos });
+  }
+
+  /** Cost into the budgets, tokens into the tpm windows, slots back: all issued at once. */
+  private async count(ctx: GovernedContext, admission: Admission, charge: Charge): Promise<void> {
+    const charged = this.parts.limiter.charge(admission, charge.nanos, totalTokens(charge.usage)).catch((err: unknown) => {
+      // The provider has answered and will bill; the spend-log row still records the spend.
+      this.parts.logger.error({ err, requestId: ctx.requestId }, 'could not add the request to its budget and rate-limit counters');
+    });
+    await Promise.all([charged, this.release(ctx, admission)]);
   }
 
   private async release(ctx: GovernedContext, admission: Admission): Promise<void> {
