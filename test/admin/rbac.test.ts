@@ -89,7 +89,13 @@ describe('internal_user and internal_user_viewer: only their own keys and spend'
     assert.equal(mine.body.user_id, 'u-int', 'a key an internal_user creates is its own');
     denied(await api.post('/key/generate', { user_id: 'u-viewer' }, k), /An internal_user can only create keys for itself; 'u-viewer' is not the caller \('u-int'\)/);
     denied(await api.post('/key/generate', { team_id: 'tB' }, k), /User 'u-int' is not a member of team 'tB'/);
-    ok(await api.post('/key/update', { key: mine.body.key, rpm_limit: 3 }, k));
+    ok(await api.post('/key/update', { key: mine.body.key, key_alias: 'int-own-renamed', metadata: { app: 'cli' } }, k));
+    denied(await api.post('/key/update', { key: mine.body.key, max_budget: 1000 }, k), /may not change 'max_budget' of a key: limits are set by a proxy_admin or the key's team admin/);
+    denied(await api.post('/key/update', { key: mine.body.key, rpm_limit: 3 }, k), /may not change 'rpm_limit'/);
+    denied(await api.post('/key/regenerate', { key: mine.body.key, tpm_limit: 3 }, k), /may not change 'tpm_limit'/);
+    const rotated = await api.post('/key/regenerate', { key: mine.body.key }, k);
+    ok(rotated);
+    mine.body.key = rotated.body.key;
     denied(await api.post('/key/update', { key: keyOf['u-viewer'], rpm_limit: 3 }, k), /may not update key/);
     denied(await api.post('/key/update', { key: mine.body.key, user_id: 'u-viewer' }, k), /Only a proxy_admin can give a key to another user/);
     denied(await api.get(`/key/info?key=${keyOf['u-viewer']}`, k), /may not read key/);

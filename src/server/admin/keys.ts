@@ -58,6 +58,34 @@ function authorizeManage(p: Principal, key: KeyRecord, team: TeamRecord | null, 
   }
 }
 
+/** Fields that bound what a key may do: set by whoever manages the key's team, not by the key's own user. */
+const LIMIT_FIELDS = [
+  'models',
+  'max_budget',
+  'soft_budget',
+  'budget_duration',
+  'budget_id',
+  'rpm_limit',
+  'tpm_limit',
+  'max_parallel_requests',
+  'model_max_budget',
+  'model_rpm_limit',
+  'model_tpm_limit',
+  'blocked',
+] as const;
+
+/**
+ * An internal_user may rename, re-tag, re-describe and expire its own keys, but not loosen or change the limits
+ * an admin put on them (it would lift its own budget); proxy admins and the key's team admins may.
+ */
+function authorizeLimitChange(p: Principal, fields: KeyPatch, team: TeamRecord | null): void {
+  if (rbac.isProxyAdmin(p) || (team && rbac.canManageTeam(p, team))) return;
+  const touched = LIMIT_FIELDS.find((f) => fields[f] !== undefined);
+  if (touched) {
+    throw rbac.forbidden(`${rbac.describeCaller(p)} may not change '${touched}' of a key: limits are set by a proxy_admin or the key's team admin.`);
+  }
+}
+
 function created(key: string, k: KeyRecord): Record<string, unknown> {
   return { ...keyView(k), key, key_name: k.key_name, expires: k.expires, token: k.token, token_id: k.token };
 }
@@ -95,7 +123,9 @@ export async function keyUpdate(ctx: RequestContext, deps: GatewayDeps): Promise
     deps,
     async (store) => {
       const key = await loadKey(store, given, 'key');
-      authorizeManage(ctx.principal, key, await teamOf(store, key.team_id).catch(() => null), 'update');
+      const team = key.team_id ? await store.teams.get(key.team_id) : null;
+      authorizeManage(ctx.principal, key, team, 'update');
+      authorizeLimitChange(ctx.principal, fields, team);
       if (fields.team_id !== undefined && fields.team_id !== key.team_id) {
         const target = await teamOf(store, fields.team_id);
         if (target && !rbac.isProxyAdmin(ctx.principal) && !rbac.canManageTeam(ctx.principal, target)) {
@@ -196,7 +226,9 @@ export async function keyRegenerate(ctx: RequestContext, deps: GatewayDeps, path
     deps,
     async (store) => {
       const key = await loadKey(store, given, 'key');
-      authorizeManage(ctx.principal, key, key.team_id ? await store.teams.get(key.team_id) : null, 'regenerate');
+      const team = key.team_id ? await store.teams.get(key.team_id) : null;
+      authorizeManage(ctx.principal, key, team, 'regenerate');
+      authorizeLimitChange(ctx.principal, fields, team);
       const rotated = await store.keys.rotate(key.token, hashKey(newKey), abbreviateKey(newKey), fields);
       return { record: rotated!, old: key.token };
     },
