@@ -234,3 +234,10 @@ describe('/key/block, /key/unblock, /key/regenerate, /key/delete', () => {
     assert.equal(errorOf(bad).code, 'invalid_api_key');
   });
 });
+
+test('a custom key refused before it existed works as soon as it is created', async () => {
+  const custom = 'sk-created-after-a-miss-01';
+  assert.equal((await chat(api.gw, custom)).status, 401);
+  assert.equal((await api.post('/key/generate', { key: custom })).status, 200);
+  assert.equal((await chat(api.gw, custom)).status, 200, 'the negative cache entry was dropped');
+});

@@ -112,6 +112,8 @@ export async function keyGenerate(ctx: RequestContext, deps: GatewayDeps): Promi
     },
     b,
   );
+  // A custom key tried before it existed may be cached as unknown; it works from the next request.
+  await invalidate(deps, { kind: 'key', id: record.token });
   reply(ctx, created(key, record));
 }
 
