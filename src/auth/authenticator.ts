@@ -89,10 +89,6 @@ export class Authenticator {
     if (p.team?.blocked) throw authError('team_blocked', `Team '${p.team.team_alias ?? p.team.team_id}' is blocked; its keys cannot be used.`);
   }
 
-  /** Compatibility with the master-key-only gateway: throws 401 unless the request authenticates. */
-  async check(headers: IncomingHttpHeaders): Promise<void> {
-    await this.authenticate(headers);
-  }
 }
 
 function digest(s: string): Buffer {
