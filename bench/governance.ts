@@ -5,6 +5,7 @@
 // ratio of the medians is printed.
 //
 //   node bench/governance.ts [--seconds 10] [--rounds 3] [--connections 50] [--redis redis://127.0.0.1:6379]
+//                            [--no-spend-logs]   (general_settings.disable_spend_logs: the cost of the log itself)
 //
 // Each of the three programs runs in its own process: simulator, gateway (the `igw` command, embedded store
 // opened at start-up, spend logs on for both keys), and this load generator.
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
     redis: { type: 'string' },
+    'no-spend-logs': { type: 'boolean', default: false },
   },
 });
 
@@ -106,6 +108,7 @@ try {
     litellm_params: { model: openai/gpt-4o-mini, api_base: "${sim.match[1]}/v1", api_key: sk-sim }
 general_settings:
   master_key: ${MASTER}
+  disable_spend_logs: ${values['no-spend-logs']}
 `,
   );
   const env: NodeJS.ProcessEnv = { IGW_DATA_DIR: join(dir, 'data') };
