@@ -22,6 +22,8 @@ export type Plan =
 export async function serveChat(ctx: RequestContext, deps: GatewayDeps, surface: ChatSurface, body: Json, view: ChatView): Promise<void> {
   ctx.log.model = view.model;
   ctx.log.stream = view.stream;
+  const callType = surface.dialect === 'anthropic-messages' ? 'messages' : 'chat.completions';
+  await deps.governance.preCall(ctx, { callType, model: view.model, body });
   const planner = new Planner(surface, body, view);
   const plans = new Map<Deployment, Plan>();
   const build = (d: Deployment): UpstreamRequest => {
@@ -34,19 +36,24 @@ export async function serveChat(ctx: RequestContext, deps: GatewayDeps, surface:
     const routed = await deps.router.execute(route, streamAttempt(build));
     noteRouting(ctx, routed);
     let outcome: RelayOutcome = {};
+    // A pass-through OpenAI stream ends with its cost as an SSE comment (governance.streamCostComment).
+    const streamTrailer = (usage: unknown): string | undefined => deps.governance.streamCostComment(ctx, routed.deployment, usage);
     try {
-      outcome = await respondStream(plans.get(routed.deployment)!, surface, routed.value.chunks, ctx.res, view);
+      outcome = await respondStream(plans.get(routed.deployment)!, surface, routed.value.chunks, ctx.res, { ...view, streamTrailer });
     } finally {
       record(ctx, outcome);
       routed.finish({ tokens: usageTokens(outcome.usage), error: outcome.error?.kind });
     }
+    await deps.governance.postCall(ctx, { deployment: routed.deployment, usage: outcome.usage, error: outcome.error });
     return;
   }
   const routed = await deps.router.execute(route, jsonAttempt(build));
   noteRouting(ctx, routed);
   let outcome: RelayOutcome = {};
+  // Cost headers are set by postCall, so it runs before the body is sent.
+  const beforeSend = (usage: RelayOutcome['usage']): Promise<void> => deps.governance.postCall(ctx, { deployment: routed.deployment, usage });
   try {
-    outcome = respondJson(plans.get(routed.deployment)!, surface, routed.value.raw, ctx.res);
+    outcome = await respondJson(plans.get(routed.deployment)!, surface, routed.value.raw, ctx.res, beforeSend);
   } finally {
     record(ctx, outcome);
     routed.finish({ tokens: usageTokens(outcome.usage) });
@@ -88,14 +95,25 @@ export class Planner {
   }
 }
 
-export function respondJson(plan: Plan, surface: ChatSurface, raw: Buffer, res: ServerResponse): RelayOutcome {
+/** `beforeSend` runs with the usage once it is known and before the body leaves (it may set headers). */
+export async function respondJson(
+  plan: Plan,
+  surface: ChatSurface,
+  raw: Buffer,
+  res: ServerResponse,
+  beforeSend?: (usage: RelayOutcome['usage']) => Promise<void>,
+): Promise<RelayOutcome> {
   if (plan.mode === 'pass') {
+    const usage = surface.usageOf(raw);
+    await beforeSend?.(usage);
     sendJson(res, 200, raw);
-    return { usage: surface.usageOf(raw) };
+    return { usage };
   }
   const response = plan.target.responseToCanonical(raw.toString('utf8'), plan.hints);
   setWarnings(res, plan.warnings);
-  sendJson(res, 200, surface.renderResponse(response));
+  const rendered = surface.renderResponse(response);
+  await beforeSend?.(response.usage);
+  sendJson(res, 200, rendered);
   return { usage: response.usage };
 }
 

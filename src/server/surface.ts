@@ -16,6 +16,8 @@ export interface ChatView {
   /** LiteLLM's per-request routing fields (`fallbacks`, `disable_fallbacks`, `num_retries`). */
   fallbacks?: RequestFallbacks;
   numRetries?: number;
+  /** Written before a pass-through stream's last frame, given the stream's usage (the cost comment). */
+  streamTrailer?: (usage: unknown) => string | undefined;
 }
 
 export interface RelayOutcome {

@@ -66,7 +66,7 @@ function libraryPricer(found: PriceCalculation): (usage: Usage, at: Date) => num
     const result = calcPrice(
       {
         input_tokens: usage.inputTokens,
-        cache_read_tokens: usage.cachedInputTokens ?? 0,
+        cache_read_tokens: usage.cacheReadTokens ?? 0,
         cache_write_tokens: usage.cacheWriteTokens ?? 0,
         output_tokens: usage.outputTokens,
       },

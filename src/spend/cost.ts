@@ -5,7 +5,7 @@ import { rateAt, type TokenRates } from './rates.ts';
 
 export function costNanos(rates: TokenRates, usage: Usage): Nanos {
   const input = usage.inputTokens;
-  const cached = usage.cachedInputTokens ?? 0;
+  const cached = usage.cacheReadTokens ?? 0;
   const written = usage.cacheWriteTokens ?? 0;
   const reasoning = usage.reasoningTokens ?? 0;
   const inputRate = rateAt(rates.input, input);

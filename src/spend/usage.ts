@@ -29,12 +29,12 @@ export function usageFromOpenAI(value: unknown): Usage | undefined {
   const outputTokens = output ?? 0;
   const reasoning = count(u.completion_tokens_details?.reasoning_tokens) ?? count(u.output_tokens_details?.reasoning_tokens) ?? 0;
   // Cached and cache-write tokens are parts of the input; a server reporting more is clamped, not trusted.
-  const cachedInputTokens = Math.min(cached, inputTokens);
+  const cacheReadTokens = Math.min(cached, inputTokens);
   return {
     inputTokens,
     outputTokens,
-    cachedInputTokens,
-    cacheWriteTokens: Math.min(cacheWrite, inputTokens - cachedInputTokens),
+    cacheReadTokens,
+    cacheWriteTokens: Math.min(cacheWrite, inputTokens - cacheReadTokens),
     reasoningTokens: Math.min(reasoning, outputTokens),
   };
 }

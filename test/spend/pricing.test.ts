@@ -16,7 +16,7 @@ test('a catalogue model costs what genai-prices says, cached input at its own ra
   const price = resolvePrice(entry('openai/gpt-4o'), 'openai/gpt-4o');
   assert.equal(price.source, 'genai-prices');
   assert.deepEqual(price.catalog, { provider: 'openai', model: 'gpt-4o' });
-  const usage = { inputTokens: 12_000, cachedInputTokens: 2_000, outputTokens: 800, reasoningTokens: 100 };
+  const usage = { inputTokens: 12_000, cacheReadTokens: 2_000, outputTokens: 800, reasoningTokens: 100 };
   const expected = calcPrice({ input_tokens: 12_000, cache_read_tokens: 2_000, output_tokens: 800 }, 'gpt-4o', { providerId: 'openai' });
   assert.ok(expected);
   assert.equal(price.cost(usage, AT), usdToNanos(expected.total_price));
@@ -26,7 +26,7 @@ test('a catalogue model costs what genai-prices says, cached input at its own ra
 test('tiered catalogue prices switch above the tier start, like the library', () => {
   const price = resolvePrice(entry('anthropic/claude-sonnet-4-5'), 'anthropic/claude-sonnet-4-5');
   for (const input of [1000, 250_000]) {
-    const usage = { inputTokens: input, cachedInputTokens: 100, cacheWriteTokens: 300, outputTokens: 500 };
+    const usage = { inputTokens: input, cacheReadTokens: 100, cacheWriteTokens: 300, outputTokens: 500 };
     const lib = calcPrice({ input_tokens: input, cache_read_tokens: 100, cache_write_tokens: 300, output_tokens: 500 }, 'claude-sonnet-4-5', { providerId: 'anthropic' });
     assert.ok(lib);
     assert.equal(price.cost(usage, AT), usdToNanos(lib.total_price), `input ${input}`);
@@ -57,7 +57,7 @@ test('cache read/write, reasoning overrides (LiteLLM names)', () => {
     output_cost_per_reasoning_token: 0.00001,
   });
   const price = resolvePrice(cfg, 'mock/c');
-  const usage = { inputTokens: 1000, cachedInputTokens: 600, cacheWriteTokens: 100, outputTokens: 50, reasoningTokens: 20 };
+  const usage = { inputTokens: 1000, cacheReadTokens: 600, cacheWriteTokens: 100, outputTokens: 50, reasoningTokens: 20 };
   const usd = 300 * 0.000002 + 600 * 0.0000005 + 100 * 0.0000025 + 30 * 0.000008 + 20 * 0.00001;
   assert.equal(price.cost(usage, AT), usdToNanos(usd));
 });
@@ -102,22 +102,22 @@ test('wildcard entries resolve each concrete model once, on first use', () => {
 test('usage from OpenAI wire shapes: chat, Responses API, Anthropic-style cache fields; bad numbers ignored', () => {
   assert.deepEqual(
     usageFromOpenAI({ prompt_tokens: 100, completion_tokens: 20, prompt_tokens_details: { cached_tokens: 40 }, completion_tokens_details: { reasoning_tokens: 5 } }),
-    { inputTokens: 100, outputTokens: 20, cachedInputTokens: 40, cacheWriteTokens: 0, reasoningTokens: 5 },
+    { inputTokens: 100, outputTokens: 20, cacheReadTokens: 40, cacheWriteTokens: 0, reasoningTokens: 5 },
   );
   assert.deepEqual(
     usageFromOpenAI({ input_tokens: 10, output_tokens: 3, input_tokens_details: { cached_tokens: 2 }, output_tokens_details: { reasoning_tokens: 1 } }),
-    { inputTokens: 10, outputTokens: 3, cachedInputTokens: 2, cacheWriteTokens: 0, reasoningTokens: 1 },
+    { inputTokens: 10, outputTokens: 3, cacheReadTokens: 2, cacheWriteTokens: 0, reasoningTokens: 1 },
   );
   assert.deepEqual(usageFromOpenAI({ prompt_tokens: 50, completion_tokens: 1, cache_read_input_tokens: 10, cache_creation_input_tokens: 30 }), {
     inputTokens: 50,
     outputTokens: 1,
-    cachedInputTokens: 10,
+    cacheReadTokens: 10,
     cacheWriteTokens: 30,
     reasoningTokens: 0,
   });
   assert.equal(usageFromOpenAI(null), undefined);
   assert.equal(usageFromOpenAI({ prompt_tokens: 'many' }), undefined);
-  assert.deepEqual(usageFromOpenAI({ prompt_tokens: 5, prompt_tokens_details: { cached_tokens: 99 } })?.cachedInputTokens, 5, 'clamped to the input');
+  assert.deepEqual(usageFromOpenAI({ prompt_tokens: 5, prompt_tokens_details: { cached_tokens: 99 } })?.cacheReadTokens, 5, 'clamped to the input');
 });
 
 test('money is printed in plain decimals', () => {

@@ -13,7 +13,7 @@ import type { Principal } from '../../auth/index.ts';
 import { takeRequestMeta, type RequestMeta } from './request-meta.ts';
 import { spendRow } from './spend-row.ts';
 
-export type CallType = 'chat.completions' | 'embeddings';
+export type CallType = 'chat.completions' | 'messages' | 'embeddings';
 
 export interface GovernedRequest {
   callType: CallType;
@@ -25,7 +25,7 @@ export interface GovernedRequest {
 
 export interface CallOutcome {
   deployment: Deployment;
-  /** The response's usage object (OpenAI wire shape), if it had one. */
+  /** The response's usage: canonical, or an OpenAI wire usage object; undefined when it had none. */
   usage: unknown;
   /** A response that failed after it began (a stream that broke). */
   error?: GatewayError;
@@ -156,12 +156,13 @@ export class Governance {
     call.settled = true;
     if (call.admission) void this.release(ctx, call.admission);
     const errorCode = ctx.log.errorCode ?? (ctx.res.writableFinished ? null : 'client_closed_request');
-    this.enqueue(ctx, call, { status: 'failure', errorCode, deployment: ctx.log.deployment ?? null, charge: call.charge });
+    const deployment = ctx.log.deployment ?? lastAttempted(ctx.res.getHeader('x-igw-attempt-log'));
+    this.enqueue(ctx, call, { status: 'failure', errorCode, deployment, charge: call.charge });
   }
 
   private price(call: GovernedCall, deployment: Deployment, usage: unknown): Charge {
     if (call.charge) return call.charge;
-    const u = usageFromOpenAI(usage);
+    const u = isCanonical(usage) ? usage : usageFromOpenAI(usage);
     const price = this.prices.priceFor(deployment.config, deployment.providerModel);
     const nanos = u ? price.cost(u, new Date(this.parts.now())) : 0;
     return (call.charge = { deployment, usage: u, nanos });
@@ -205,4 +206,14 @@ export class Governance {
       }),
     );
   }
+}
+
+function isCanonical(usage: unknown): usage is Usage {
+  return typeof usage === 'object' && usage !== null && typeof (usage as Usage).inputTokens === 'number';
+}
+
+/** A failed routing lists its tries in `x-igw-attempt-log` (`id=outcome, …`): the last is the request's deployment. */
+function lastAttempted(header: unknown): string | null {
+  const last = typeof header === 'string' ? header.split(', ').at(-1) : undefined;
+  return last?.includes('=') ? last.slice(0, last.lastIndexOf('=')) : null;
 }

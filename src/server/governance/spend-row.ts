@@ -42,7 +42,7 @@ export function spendRow(f: RowFacts): NewSpendLog {
     prompt_tokens: u?.inputTokens ?? 0,
     completion_tokens: u?.outputTokens ?? 0,
     total_tokens: u ? u.inputTokens + u.outputTokens : 0,
-    cached_read_tokens: u?.cachedInputTokens ?? 0,
+    cached_read_tokens: u?.cacheReadTokens ?? 0,
     cache_write_tokens: u?.cacheWriteTokens ?? 0,
     reasoning_tokens: u?.reasoningTokens ?? 0,
     spend: nanosToUsd(f.costNanos),

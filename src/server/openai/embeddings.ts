@@ -23,14 +23,18 @@ export async function embeddings(ctx: RequestContext, deps: GatewayDeps): Promis
   const body = await readJsonObject(ctx.req, deps.maxBodyBytes);
   const view = validateEmbeddingsRequest(body);
   ctx.log.model = view.model;
+  await deps.governance.preCall(ctx, { callType: 'embeddings', model: view.model, body });
   const route = { model: view.model, stream: false, signal: ctx.signal };
   const routed = await deps.router.execute(route, embeddingsAttempt(body));
   noteRouting(ctx, routed);
   const answer = routed.value;
+  // Cost headers are set by postCall, so it runs before the body is sent.
+  const postCall = (usage: unknown): Promise<void> => deps.governance.postCall(ctx, { deployment: routed.deployment, usage });
   if ('list' in answer) {
     const list: { data: { embedding: number[] | string }[]; usage: unknown } = answer.list;
     ctx.log.usage = list.usage;
     routed.finish({ tokens: totalTokens(list.usage) });
+    await postCall(list.usage);
     if (view.base64) for (const d of list.data) d.embedding = floatsToBase64(d.embedding as number[]);
     sendJson(ctx.res, 200, JSON.stringify(list));
     return;
@@ -41,11 +45,13 @@ export async function embeddings(ctx: RequestContext, deps: GatewayDeps): Promis
     parsed = JSON.parse(raw.toString('utf8')) as EmbeddingList;
   } catch {
     routed.finish({});
+    await postCall(undefined);
     sendJson(ctx.res, 200, raw);
     return;
   }
   ctx.log.usage = parsed.usage;
   routed.finish({ tokens: totalTokens(parsed.usage) });
+  await postCall(parsed.usage);
   if (view.base64 && parsed.data?.some((d) => Array.isArray(d.embedding))) {
     for (const d of parsed.data) if (Array.isArray(d.embedding)) d.embedding = floatsToBase64(d.embedding as number[]);
     sendJson(ctx.res, 200, JSON.stringify(parsed));

@@ -13,7 +13,7 @@ export const openAIChatSurface: ChatSurface = {
   renderResponse: renderOpenAIResponse,
   createStreamEncoder: (_req, view) => createOpenAIStreamEncoder({ includeUsage: view.wantsUsage }),
   async relayStream(chunks, res, view) {
-    const outcome = await relayOpenAIStream(chunks as Readable, res, view.wantsUsage);
+    const outcome = await relayOpenAIStream(chunks as Readable, res, view.wantsUsage, view.streamTrailer);
     return { usage: fromOpenAIUsage(outcome.usage), error: outcome.error };
   },
   usageOf(raw) {
