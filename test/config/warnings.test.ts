@@ -5,9 +5,9 @@ import { load } from './helpers.ts';
 test('unknown and not-yet-supported keys load and are listed in one warning', async () => {
   const { config, warnings } = await load(`model_list:
   - model_name: a
-    litellm_params: {model: openai/x, input_cost_per_token: 0.000001}
+    litellm_params: {model: openai/x, litellm_credential_name: cred-a}
   - model_name: b
-    litellm_params: {model: openai/y, input_cost_per_token: 0.000002}
+    litellm_params: {model: openai/y, litellm_credential_name: cred-b}
 guardrails:
   - guardrail_name: g
 mcp_servers: {}
@@ -25,7 +25,7 @@ router_settings:
   assert.equal(unsupported.length, 1);
   assert.equal(
     unsupported[0].message,
-    'not supported yet (ignored): guardrails, mcp_servers, general_settings.alerting, litellm_settings.callbacks, router_settings.enable_pre_call_checks, litellm_params.input_cost_per_token',
+    'not supported yet (ignored): guardrails, mcp_servers, general_settings.alerting, litellm_settings.callbacks, router_settings.enable_pre_call_checks, litellm_params.litellm_credential_name',
   );
 });
 
