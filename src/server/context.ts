@@ -50,6 +50,8 @@ export interface RequestLog {
   costUsd?: string;
   /** Subjects at or over their soft budget. */
   softBudget?: string[];
+  /** Replaces the logged path when the real one holds a secret (`/key/{key}/regenerate`). */
+  path?: string;
 }
 
 export type Handler = (ctx: RequestContext, deps: GatewayDeps) => Promise<void>;

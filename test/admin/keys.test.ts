@@ -208,6 +208,9 @@ describe('/key/block, /key/unblock, /key/regenerate, /key/delete', () => {
     const viaPath = await api.post(`/key/${encodeURIComponent(r.body.key)}/regenerate`, undefined);
     assert.equal(viaPath.status, 200, JSON.stringify(viaPath.body));
     assert.equal((await chat(api.gw, viaPath.body.key)).status, 200);
+    await new Promise((r) => setTimeout(r, 50)); // the request log line is written when the response closes
+    assert.ok(logLines.join('').includes('/key/sk-...'), 'the request log shows the abbreviated key');
+    assert.ok(!logLines.join('').includes(r.body.key), 'a key in the path is not logged');
     assert.equal((await api.post('/key/regenerate', {})).status, 400);
     assert.equal((await api.post('/key/regenerate', { key: 'sk-not-there-000' })).status, 404);
   });

@@ -1,5 +1,6 @@
 // The management API's route list (LiteLLM's paths), registered by ../routes.ts. Every route needs a key;
 // each handler checks the caller's role and scope itself (src/auth/rbac.ts).
+import { abbreviateKey } from '../../auth/index.ts';
 import type { Handler } from '../context.ts';
 import { budgetDelete, budgetInfo, budgetList, budgetNew, budgetUpdate } from './budgets.ts';
 import { customerBlock, customerDelete, customerInfo, customerList, customerNew, customerUnblock, customerUpdate } from './customers.ts';
@@ -68,5 +69,9 @@ export function matchAdminPattern(method: string, path: string): Handler | undef
   const m = REGENERATE_RE.exec(path);
   if (!m) return undefined;
   const key = decodeURIComponent(m[1]);
-  return (ctx, deps) => keyRegenerate(ctx, deps, key);
+  return (ctx, deps) => {
+    // The key is in the path: the request log line shows its abbreviation instead.
+    ctx.log.path = `/key/${abbreviateKey(key)}/regenerate`;
+    return keyRegenerate(ctx, deps, key);
+  };
 }
