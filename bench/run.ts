@@ -49,7 +49,7 @@ if (args.help) {
   --slices N        split each measured run into N slices run round-robin across the scenario's
                     targets (default 5; 1 with --quick), so that other load on the machine hits all alike
   --quick           short runs
-  --only IDS        comma-separated scenario ids: c1, c64, stream16
+  --only IDS        comma-separated scenario ids: c1, c64, stream16, vkey64
   --cpu-prof        afterwards, profile igw (and the bare proxy, for comparison) with node --cpu-prof
                     under the concurrency-64 scenario
   --cpu-prof-only   only the profiled run
@@ -78,7 +78,7 @@ if (major < 22 || (major === 22 && minor < 18)) {
 // Targets and scenarios. To add a scenario or an igw variant (e.g. another routing strategy), add a target
 // (and, when it needs one, a model group in igwConfig) and list it in a scenario.
 
-type TargetId = 'direct' | 'bare' | 'igw' | 'igw5';
+type TargetId = 'direct' | 'bare' | 'igw' | 'igw5' | 'igwkey';
 
 interface Target {
   id: TargetId;
@@ -95,6 +95,9 @@ const TARGETS: Record<TargetId, Target> = {
   bare: { id: 'bare', label: 'bare proxy', server: 'bare', model: 'sim-model', key: SIM_KEY },
   igw: { id: 'igw', label: 'igw', server: 'igw', model: 'bench-model', key: MASTER_KEY },
   igw5: { id: 'igw5', label: 'igw (5-deployment group)', server: 'igw', model: 'bench-model-5', key: MASTER_KEY },
+  // Its key is generated once igw is up (virtualKey): budget with a reset period and an rpm limit, so every
+  // request runs the pre-call checks and the post-call bookkeeping; the limits are never reached.
+  igwkey: { id: 'igwkey', label: 'igw, virtual key (budget + rpm limit)', server: 'igw', model: 'bench-model', key: '' },
 };
 
 interface Scenario {
@@ -109,7 +112,20 @@ const SCENARIOS: Scenario[] = [
   { id: 'c1', title: 'chat, non-streaming, concurrency 1', connections: 1, stream: false, targets: ['direct', 'bare', 'igw'] },
   { id: 'c64', title: 'chat, non-streaming, concurrency 64', connections: 64, stream: false, targets: ['direct', 'bare', 'igw', 'igw5'] },
   { id: 'stream16', title: 'chat, streaming, concurrency 16', connections: 16, stream: true, targets: ['direct', 'bare', 'igw'] },
+  { id: 'vkey64', title: 'chat, non-streaming, concurrency 64, master key vs virtual key', connections: 64, stream: false, targets: ['igw', 'igwkey'] },
 ];
+
+/** A virtual key with a budget (resetting every 30 days) and an rpm limit, far above what a run reaches. */
+async function virtualKey(igwUrl: string): Promise<string> {
+  const res = await fetch(`${igwUrl}/key/generate`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${MASTER_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ key_alias: 'bench', max_budget: 1_000_000, budget_duration: '30d', rpm_limit: 100_000_000 }),
+  });
+  const body = (await res.json()) as { key?: string };
+  if (!res.ok || !body.key) throw new Error(`/key/generate answered ${res.status}: ${JSON.stringify(body)}`);
+  return body.key;
+}
 
 /** igw's config: one single-deployment group and one five-deployment group, all on the simulator. */
 function igwConfig(simUrl: string): string {
@@ -654,6 +670,12 @@ function verdicts(ms: Measurement[], mem: Memory | undefined): { lines: string[]
     c64b && c64i ? c64i.rps >= 0.8 * c64b.rps : undefined,
     `concurrency 64: igw req/s >= 80% of the bare proxy's (${c64i && c64b ? `${f1(c64i.rps)} / ${f1(c64b.rps)} = ${ratio(c64i.rps, c64b.rps)}` : '-'})`,
   );
+  const vkm = find('vkey64', 'igw');
+  const vkv = find('vkey64', 'igwkey');
+  verdict(
+    vkm && vkv ? vkv.rps >= 0.9 * vkm.rps : undefined,
+    `virtual key with budget + rpm limit: req/s >= 90% of the master key's (${vkm && vkv ? `${f1(vkv.rps)} / ${f1(vkm.rps)} = ${ratio(vkv.rps, vkm.rps)}` : '-'})`,
+  );
   verdict(mem ? mem.idleRss < 100 : undefined, `igw idle RSS < 100 MB (${mem ? f1(mem.idleRss) : '-'} MB)`);
   if (c64b?.cpuPerRequest.server && c64i?.cpuPerRequest.server) {
     const b = c64b.cpuPerRequest.server;
@@ -760,7 +782,10 @@ async function main(): Promise<void> {
   const bare = await startBareProxy(sim.url);
   const configFile = join(tmp, 'config.yaml');
   writeFileSync(configFile, igwConfig(sim.url));
+  // The embedded store (keys, spend logs) in the run's own directory, not ./.igw-data.
+  process.env.IGW_DATA_DIR = join(tmp, 'igw-data');
   const igw = await startIgw(configFile);
+  if (scenarios.some((s) => s.targets.includes('igwkey'))) TARGETS.igwkey.key = await virtualKey(igw.url);
   const idleRss = procStatusMB(igw.pid, 'VmRSS');
   const idleAnon = procStatusMB(igw.pid, 'RssAnon');
   const idleFile = procStatusMB(igw.pid, 'RssFile');
