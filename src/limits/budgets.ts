@@ -27,6 +27,14 @@ export interface BudgetState {
   softBudget: SubjectKind[];
 }
 
+interface CachedPeriod {
+  duration: string | null;
+  resetAt: string | null;
+  createdAt: string;
+  period: BudgetPeriod;
+  key: string;
+}
+
 interface Check {
   subject: Subject;
   key: string;
@@ -44,6 +52,8 @@ export class BudgetLedger {
   private readonly modelSpend: ModelSpendSource;
   private readonly logger: Logger;
   private readonly seeded = new Set<string>();
+  /** Each subject's current period and accumulator key, until the period ends or its budget fields change. */
+  private readonly periods = new Map<string, CachedPeriod>();
   private readonly softWarned = new Set<string>();
 
   constructor(state: StateBackend, logger: Logger, modelSpend: ModelSpendSource) {
@@ -58,8 +68,8 @@ export class BudgetLedger {
     const checks: Check[] = [];
     const seeds: Promise<unknown>[] = [];
     for (const s of subjects) {
-      const period = currentPeriod(s.budgetDuration, s.budgetResetAt, s.createdAt, now);
-      const acc = accumulator(spendKey(s, period), period, now);
+      const { period, key } = this.periodOf(s, now);
+      const acc = accumulator(key, period, now);
       out.accumulators.push(acc);
       if (!this.seeded.has(acc.key)) seeds.push(this.seed(acc, storedSpendFor(s, period)));
       if (s.maxBudget !== null || s.softBudget !== null) checks.push({ subject: s, key: acc.key, maxNanos: nanos(s.maxBudget), softNanos: nanos(s.softBudget) });
@@ -97,6 +107,25 @@ export class BudgetLedger {
         this.logger.warn({ subject: s.kind, id: s.id, spend: total / 1e9, soft_budget: c.softNanos / 1e9 }, 'soft budget reached');
       }
     }
+  }
+
+  private periodOf(s: Subject, now: number): CachedPeriod {
+    const id = `${s.kind}:${s.id}`;
+    const hit = this.periods.get(id);
+    if (
+      hit &&
+      hit.duration === s.budgetDuration &&
+      hit.resetAt === s.budgetResetAt &&
+      hit.createdAt === s.createdAt &&
+      (hit.period.endsAt === null || (now < hit.period.endsAt && now >= (hit.period.startsAt ?? -Infinity)))
+    ) {
+      return hit;
+    }
+    const period = currentPeriod(s.budgetDuration, s.budgetResetAt, s.createdAt, now);
+    const fresh: CachedPeriod = { duration: s.budgetDuration, resetAt: s.budgetResetAt, createdAt: s.createdAt, period, key: spendKey(s, period) };
+    if (this.periods.size >= MAX_REMEMBERED) this.periods.clear();
+    this.periods.set(id, fresh);
+    return fresh;
   }
 
   private async seed(acc: Accumulator, usd: number): Promise<void> {

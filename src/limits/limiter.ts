@@ -45,7 +45,7 @@ export class Limiter {
     const now = this.state.now();
     const budget = await this.budgets.check(subjects, model, now);
     const admission: Admission = { accumulators: budget.accumulators, tokenWindows: [], slots: [], headers: {}, softBudget: budget.softBudget };
-    await this.acquireSlots(subjects, admission);
+    if (subjects.some((s) => s.parallel !== null)) await this.acquireSlots(subjects, admission);
     const windows = requestWindows(subjects, model);
     if (windows.specs.length === 0) return admission;
     const result = await this.state.consumeWindows(windows.specs);

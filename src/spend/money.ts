@@ -21,6 +21,13 @@ export function formatUsd(nanos: Nanos): string {
   const sign = nanos < 0 ? '-' : '';
   const abs = Math.abs(nanos);
   const whole = Math.floor(abs / NANOS_PER_USD);
-  const frac = String(abs % NANOS_PER_USD).padStart(9, '0').replace(/0+$/, '');
-  return `${sign}${whole}${frac ? `.${frac}` : ''}`;
+  let frac = abs - whole * NANOS_PER_USD;
+  if (frac === 0) return `${sign}${whole}`;
+  let digits = 9;
+  while (frac % 10 === 0) {
+    frac /= 10;
+    digits--;
+  }
+  const text = String(frac);
+  return `${sign}${whole}.${'0'.repeat(digits - text.length)}${text}`;
 }
