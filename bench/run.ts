@@ -49,7 +49,7 @@ if (args.help) {
   --slices N        split each measured run into N slices run round-robin across the scenario's
                     targets (default 5; 1 with --quick), so that other load on the machine hits all alike
   --quick           short runs
-  --only IDS        comma-separated scenario ids: c1, c64, stream16, vkey64
+  --only IDS        comma-separated scenario ids: c1, c64, stream16, xlate1, vkey64
   --cpu-prof        afterwards, profile igw (and the bare proxy, for comparison) with node --cpu-prof
                     under the concurrency-64 scenario
   --cpu-prof-only   only the profiled run
@@ -78,7 +78,7 @@ if (major < 22 || (major === 22 && minor < 18)) {
 // Targets and scenarios. To add a scenario or an igw variant (e.g. another routing strategy), add a target
 // (and, when it needs one, a model group in igwConfig) and list it in a scenario.
 
-type TargetId = 'direct' | 'bare' | 'igw' | 'igw5' | 'igwkey';
+type TargetId = 'direct' | 'bare' | 'igw' | 'igw5' | 'igwkey' | 'directAnth' | 'igwAnth';
 
 interface Target {
   id: TargetId;
@@ -88,6 +88,8 @@ interface Target {
   /** The `model` the client sends. */
   model: string;
   key: string;
+  /** The wire the client sends: OpenAI chat (default) or Anthropic Messages, straight to the simulator. */
+  dialect?: 'anthropic';
 }
 
 const TARGETS: Record<TargetId, Target> = {
@@ -98,6 +100,10 @@ const TARGETS: Record<TargetId, Target> = {
   // Its key is generated once igw is up (virtualKey): budget with a reset period and an rpm limit, so every
   // request runs the pre-call checks and the post-call bookkeeping; the limits are never reached.
   igwkey: { id: 'igwkey', label: 'igw, virtual key (budget + rpm limit)', server: 'igw', model: 'bench-model', key: '' },
+  // The translated path: an OpenAI client through igw to the simulator's Anthropic Messages API, against the
+  // same Anthropic request sent to the simulator directly.
+  directAnth: { id: 'directAnth', label: 'direct to simulator, Anthropic Messages', server: 'sim', model: 'claude-sim', key: SIM_KEY, dialect: 'anthropic' },
+  igwAnth: { id: 'igwAnth', label: 'igw, OpenAI client → Anthropic upstream (translated)', server: 'igw', model: 'bench-claude', key: MASTER_KEY },
 };
 
 interface Scenario {
@@ -112,6 +118,7 @@ const SCENARIOS: Scenario[] = [
   { id: 'c1', title: 'chat, non-streaming, concurrency 1', connections: 1, stream: false, targets: ['direct', 'bare', 'igw'] },
   { id: 'c64', title: 'chat, non-streaming, concurrency 64', connections: 64, stream: false, targets: ['direct', 'bare', 'igw', 'igw5'] },
   { id: 'stream16', title: 'chat, streaming, concurrency 16', connections: 16, stream: true, targets: ['direct', 'bare', 'igw'] },
+  { id: 'xlate1', title: 'chat, non-streaming, concurrency 1, pass-through vs translated', connections: 1, stream: false, targets: ['direct', 'igw', 'directAnth', 'igwAnth'] },
   { id: 'vkey64', title: 'chat, non-streaming, concurrency 64, master key vs virtual key', connections: 64, stream: false, targets: ['igw', 'igwkey'] },
 ];
 
@@ -131,11 +138,22 @@ async function virtualKey(igwUrl: string): Promise<string> {
 function igwConfig(simUrl: string): string {
   const entry = (name: string): string =>
     `  - model_name: ${name}\n    litellm_params:\n      model: openai/sim-model\n      api_base: ${simUrl}/v1\n      api_key: ${SIM_KEY}\n`;
-  return `model_list:\n${entry('bench-model')}${[1, 2, 3, 4, 5].map(() => entry('bench-model-5')).join('')}general_settings:\n  master_key: ${MASTER_KEY}\n`;
+  const claude = `  - model_name: bench-claude\n    litellm_params:\n      model: anthropic/claude-sim\n      api_base: ${simUrl}\n      api_key: ${SIM_KEY}\n`;
+  return `model_list:\n${entry('bench-model')}${[1, 2, 3, 4, 5].map(() => entry('bench-model-5')).join('')}${claude}general_settings:\n  master_key: ${MASTER_KEY}\n`;
 }
 
 /** A realistic small chat request: system + user message, ~300 bytes. */
-function requestBody(model: string, stream: boolean): string {
+function requestBody(model: string, stream: boolean, dialect?: 'anthropic'): string {
+  if (dialect === 'anthropic') {
+    return JSON.stringify({
+      model,
+      system: 'You are a helpful assistant for an online bookshop. Answer briefly and politely.',
+      messages: [{ role: 'user', content: 'Do you have the second edition of "Designing Data-Intensive Applications" in stock, and how fast can you ship it?' }],
+      temperature: 0.7,
+      max_tokens: 256,
+      ...(stream ? { stream: true } : {}),
+    });
+  }
   const body: Record<string, unknown> = {
     model,
     messages: [
@@ -152,7 +170,12 @@ function requestBody(model: string, stream: boolean): string {
 }
 
 function headersFor(t: Target): Record<string, string> {
+  if (t.dialect === 'anthropic') return { 'content-type': 'application/json', 'x-api-key': t.key, 'anthropic-version': '2023-06-01' };
   return { 'content-type': 'application/json', authorization: `Bearer ${t.key}` };
+}
+
+function pathFor(t: Target): string {
+  return t.dialect === 'anthropic' ? '/v1/messages' : '/v1/chat/completions';
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -424,10 +447,10 @@ function percentile(sorted: Float64Array, p: number): number {
 
 function load(url: string, t: Target, s: Scenario, seconds: number, onLatency?: (ms: number) => void): ReturnType<typeof autocannon> {
   const instance = autocannon({
-    url: `${url}/v1/chat/completions`,
+    url: `${url}${pathFor(t)}`,
     method: 'POST',
     headers: headersFor(t),
-    body: requestBody(t.model, s.stream),
+    body: requestBody(t.model, s.stream, t.dialect),
     connections: s.connections,
     pipelining: 1,
     duration: seconds,
@@ -558,9 +581,15 @@ function warn(msg: string): void {
 
 /** One request per target before measuring: a 200 with the expected shape, or stop. */
 async function preflight(url: string, t: Target, stream: boolean): Promise<void> {
-  const res = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: headersFor(t), body: requestBody(t.model, stream) });
+  const res = await fetch(`${url}${pathFor(t)}`, { method: 'POST', headers: headersFor(t), body: requestBody(t.model, stream, t.dialect) });
   const text = await res.text();
-  const ok = res.status === 200 && (stream ? text.includes('"chat.completion.chunk"') && text.trimEnd().endsWith('data: [DONE]') : text.includes('"chat.completion"'));
+  const ok =
+    res.status === 200 &&
+    (t.dialect === 'anthropic'
+      ? text.includes(stream ? 'event: message_stop' : '"type":"message"')
+      : stream
+        ? text.includes('"chat.completion.chunk"') && text.trimEnd().endsWith('data: [DONE]')
+        : text.includes('"chat.completion"'));
   if (!ok) throw new Error(`preflight ${t.label} (${stream ? 'stream' : 'non-stream'}) failed: HTTP ${res.status}\n${text.slice(0, 1000)}`);
 }
 
@@ -675,6 +704,16 @@ function verdicts(ms: Measurement[], mem: Memory | undefined): { lines: string[]
   verdict(
     vkm && vkv ? vkv.rps >= 0.9 * vkm.rps : undefined,
     `virtual key with budget + rpm limit: req/s >= 90% of the master key's (${vkm && vkv ? `${f1(vkv.rps)} / ${f1(vkm.rps)} = ${ratio(vkv.rps, vkm.rps)}` : '-'})`,
+  );
+  const xd = find('xlate1', 'direct');
+  const xi = find('xlate1', 'igw');
+  const xad = find('xlate1', 'directAnth');
+  const xai = find('xlate1', 'igwAnth');
+  const passAdded = xd && xi ? xi.p50 - xd.p50 : NaN;
+  const xlateAdded = xad && xai ? xai.p50 - xad.p50 : NaN;
+  verdict(
+    xd && xi && xad && xai ? xlateAdded < 2 * passAdded : undefined,
+    `translated path (OpenAI client → Anthropic) adds < 2x the pass-through's p50 overhead (${f3(xlateAdded)} ms vs ${f3(passAdded)} ms = ${f1(xlateAdded / passAdded)}x)`,
   );
   verdict(mem ? mem.idleRss < 100 : undefined, `igw idle RSS < 100 MB (${mem ? f1(mem.idleRss) : '-'} MB)`);
   if (c64b?.cpuPerRequest.server && c64i?.cpuPerRequest.server) {
