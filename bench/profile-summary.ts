@@ -87,6 +87,8 @@ function location(cf: CallFrame): string {
   return url ? `${url}:${o.line + 1}` : '';
 }
 
+const WASM = 'WebAssembly';
+
 function areaOf(cf: CallFrame): string {
   const { url, functionName } = cf;
   if (!url) {
@@ -96,7 +98,7 @@ function areaOf(cf: CallFrame): string {
     if (functionName === 'runMicrotasks' || functionName === '(root)') return 'V8 (microtasks, builtins)';
     return 'native code, V8 builtins (socket writev, JSON.parse, ...)';
   }
-  if (url.startsWith('wasm://')) return 'WebAssembly (undici llhttp parser)';
+  if (url.startsWith('wasm://')) return WASM;
   if (url.startsWith(ROOT_URL)) {
     const rel = url.slice(ROOT_URL.length);
     if (rel.startsWith('src/') || rel.startsWith('dist/') || rel.startsWith('bin/')) return 'igw src/';
@@ -106,7 +108,11 @@ function areaOf(cf: CallFrame): string {
   if (/node_modules\/(pino|sonic-boom|thread-stream|fast-redact|@pinojs|quick-format|atomic-sleep|on-exit-leak-free|safe-stable-stringify)/.test(url)) {
     return 'pino (logging)';
   }
-  if (url.includes('node_modules/')) return 'other node_modules';
+  const nm = url.lastIndexOf('node_modules/');
+  if (nm >= 0) {
+    const parts = url.slice(nm + 'node_modules/'.length).split('/');
+    return `node_modules/${parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]}`;
+  }
   if (url.startsWith('node:')) return 'Node core (http, net, streams, ...)';
   return 'other';
 }
@@ -122,6 +128,16 @@ export interface SummaryOptions {
    * the samples from 20 s to 0.5 s before the process exited. Needs sample timestamps (any recent Node).
    */
   windowsBeforeEndMs?: [number, number][];
+}
+
+/** WebAssembly has no module names in a profile: it is named after the JS code that called into it. */
+function wasmArea(id: number, byId: Map<number, ProfileNode>, parent: Map<number, number>): string {
+  for (let cur = parent.get(id); cur !== undefined; cur = parent.get(cur)) {
+    const f = byId.get(cur)!.callFrame;
+    if (!f.url || f.url.startsWith('wasm://')) continue;
+    return `${areaOf(f)} (WebAssembly)`;
+  }
+  return `${WASM} (caller unknown)`;
 }
 
 export function summariseProfile(file: string, opts: SummaryOptions = {}): ProfileSummary {
@@ -170,7 +186,8 @@ export function summariseProfile(file: string, opts: SummaryOptions = {}): Profi
   for (const [id, us] of selfUs) {
     const cf = byId.get(id)!.callFrame;
     const key = keyOf(cf);
-    const area = areaOf(cf);
+    let area = areaOf(cf);
+    if (area === WASM) area = wasmArea(id, byId, parent);
     if (area === '(idle)') idleUs += us;
     const entry = self.get(key) ?? { key, functionName: cf.functionName || '(anonymous)', location: location(cf), area, ms: 0 };
     entry.ms += us / 1000;
@@ -240,7 +257,12 @@ export function formatSummary(s: ProfileSummary, top = 15): string {
   );
   s.selfTop.forEach((f, i) => out.push(`| ${i + 1} | ${fmt(f.ms)} | ${pct(f.ms, s.busyMs)} | \`${f.functionName}\` | ${f.location || '-'} | ${f.area} |`));
   out.push('', 'Self time by area:', '', '| area | ms | % busy |', '|---|--:|--:|');
-  for (const a of s.areas) out.push(`| ${a.area} | ${fmt(a.ms)} | ${pct(a.ms, s.busyMs)} |`);
+  const small = s.areas.filter((a) => a.ms < s.busyMs * 0.005);
+  for (const a of s.areas) if (!small.includes(a)) out.push(`| ${a.area} | ${fmt(a.ms)} | ${pct(a.ms, s.busyMs)} |`);
+  if (small.length) {
+    const ms = small.reduce((sum, a) => sum + a.ms, 0);
+    out.push(`| ${small.length} more, each < 0.5% (${small.map((a) => a.area).join(', ')}) | ${fmt(ms)} | ${pct(ms, s.busyMs)} |`);
+  }
   out.push('', 'igw src/ functions by inclusive time (self + callees, synchronous part of each tick):', '', '| ms | % busy | function | location |', '|--:|--:|---|---|');
   for (const f of s.srcInclusive) out.push(`| ${fmt(f.ms)} | ${pct(f.ms, s.busyMs)} | \`${f.functionName}\` | ${f.location} |`);
   out.push(
@@ -258,13 +280,16 @@ export function formatSummary(s: ProfileSummary, top = 15): string {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '15' } } });
-  // (The time window is only used by bench/run.ts, which knows when the measured run happened.)
   if (positionals.length === 0) {
     process.stderr.write('usage: node bench/profile-summary.ts FILE.cpuprofile [--top 15]\n');
     process.exit(2);
   }
   const top = Number(values.top);
   for (const file of positionals) {
-    process.stdout.write(`${file}\n\n${formatSummary(summariseProfile(file, { top }), top)}\n`);
+    // bench/run.ts leaves the measured windows next to the profile, so a summary can be made again later.
+    const windowsFile = `${file}.windows.json`;
+    const windowsBeforeEndMs = existsSync(windowsFile) ? (JSON.parse(readFileSync(windowsFile, 'utf8')) as [number, number][]) : undefined;
+    const note = windowsBeforeEndMs ? ` (measured windows from ${windowsFile})` : ' (whole profile: start-up and warm-up included)';
+    process.stdout.write(`${file}${note}\n\n${formatSummary(summariseProfile(file, { top, windowsBeforeEndMs }), top)}\n`);
   }
 }

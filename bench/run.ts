@@ -772,6 +772,7 @@ async function profileIgw(configFile: string, sim: Child): Promise<string> {
       process.stderr.write(`[cpu-prof] ${t.label}: ${f1(m.rps)} req/s under the profiler; profile written to ${relative(ROOT, file)}\n`);
       // Only the measured slices: the profile ends when the process exits, so the windows are cut from the end.
       const windows = m.windows.map(([a, b]): [number, number] => [exitAt - a, exitAt - b]);
+      writeFileSync(`${file}.windows.json`, JSON.stringify(windows));
       return { m, summary: summariseProfile(file, { top: 15, windowsBeforeEndMs: windows }), file: relative(ROOT, file) };
     }),
   );
@@ -779,14 +780,15 @@ async function profileIgw(configFile: string, sim: Child): Promise<string> {
   const areas = [...new Set([...igw.summary.areas, ...bare.summary.areas].map((a) => a.area))];
   const areaMs = (p: Profiled, area: string): number => p.summary.areas.find((a) => a.area === area)?.ms ?? 0;
   areas.sort((a, b) => perReq(igw, areaMs(igw, b)) - perReq(igw, areaMs(igw, a)));
+  const row = (a: string, i: number, b: number): string => `| ${a} | ${f1(i)} | ${f1(b)} | ${signedInt(i - b)} |`;
+  const big = areas.filter((a) => Math.max(perReq(igw, areaMs(igw, a)), perReq(bare, areaMs(bare, a))) >= 1);
+  const small = areas.filter((a) => !big.includes(a));
+  const sumOf = (p: Profiled): number => small.reduce((sum, a) => sum + perReq(p, areaMs(p, a)), 0);
   const compare = [
     '| area | igw µs / request | bare proxy µs / request | igw extra |',
     '|---|--:|--:|--:|',
-    ...areas.map((a) => {
-      const i = perReq(igw, areaMs(igw, a));
-      const b = perReq(bare, areaMs(bare, a));
-      return `| ${a} | ${f1(i)} | ${f1(b)} | ${signedInt(i - b)} |`;
-    }),
+    ...big.map((a) => row(a, perReq(igw, areaMs(igw, a)), perReq(bare, areaMs(bare, a)))),
+    ...(small.length ? [row(`${small.length} more, each < 1 µs`, sumOf(igw), sumOf(bare))] : []),
     `| **all (busy time)** | **${f1(perReq(igw, igw.summary.busyMs))}** | **${f1(perReq(bare, bare.summary.busyMs))}** | ` +
       `**${signedInt(perReq(igw, igw.summary.busyMs) - perReq(bare, bare.summary.busyMs))}** |`,
   ];
