@@ -4,6 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import { SSE_HEADERS, SseReader, GatewayError, type SseEvent } from '../../canonical/index.ts';
 import { toTransportErrorForStream } from './stream-errors.ts';
+import { drained } from '../drain.ts';
 
 export interface StreamOutcome {
   usage: unknown;
@@ -88,17 +89,4 @@ function endWithError(res: ServerResponse, state: RelayState, err: GatewayError)
 
 function interrupted(message: string): GatewayError {
   return new GatewayError({ status: 502, kind: 'connection', code: 'upstream_stream_interrupted', message });
-}
-
-/** Waits for the socket to take more; a client that leaves also ends the wait. */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
