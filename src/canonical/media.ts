@@ -1,4 +1,5 @@
 // Small helpers shared by every dialect codec: plain-object checks and data URLs.
+import { GatewayError } from './errors.ts';
 import type { MediaSource } from './types.ts';
 
 export type Json = Record<string, unknown>;
@@ -41,4 +42,15 @@ export function parseArguments(args: string): Json | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** An upstream response body as a JSON object; anything else is a 502 naming what was expected. */
+export function parseUpstreamObject(raw: string, expected: string): Json {
+  try {
+    const v: unknown = JSON.parse(raw);
+    if (isObject(v)) return v;
+  } catch {
+    // fall through: not JSON
+  }
+  throw new GatewayError({ status: 502, kind: 'server', code: 'bad_upstream_response', message: `Upstream returned a body that is not ${expected}` });
 }

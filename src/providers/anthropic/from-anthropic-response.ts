@@ -1,12 +1,12 @@
 // Anthropic `message` body → canonical response (reference §3.3, §4.3). The forced tool that implemented
 // `response_format` (DecodeHints) comes back as text: the JSON the client asked for.
-import { GatewayError, isObject, optString, type AssistantPart, type ChatResponse, type FinishReason, type Json } from '../../canonical/index.ts';
+import { parseUpstreamObject, isObject, optString, type AssistantPart, type ChatResponse, type FinishReason, type Json } from '../../canonical/index.ts';
 import type { DecodeHints } from '../types.ts';
 import { fromAnthropicStopReason } from './map-anthropic-stop-reason.ts';
 import { fromAnthropicUsage } from './map-anthropic-usage.ts';
 
 export function fromAnthropicResponse(rawBody: string, hints: DecodeHints): ChatResponse {
-  const body = parseBody(rawBody);
+  const body = parseUpstreamObject(rawBody, 'an Anthropic message');
   const blocks = Array.isArray(body.content) ? (body.content as unknown[]) : [];
   const content = blocks.flatMap((b) => (isObject(b) ? partsOf(b, hints) : []));
   const out: ChatResponse = {
@@ -21,15 +21,6 @@ export function fromAnthropicResponse(rawBody: string, hints: DecodeHints): Chat
   return out;
 }
 
-function parseBody(raw: string): Json {
-  try {
-    const v: unknown = JSON.parse(raw);
-    if (isObject(v)) return v;
-  } catch {
-    // fall through
-  }
-  throw new GatewayError({ status: 502, kind: 'server', code: 'bad_upstream_response', message: 'Upstream returned a body that is not an Anthropic message' });
-}
 
 /** Server-tool blocks (`server_tool_use`, `*_tool_result`) have no counterpart in other dialects: skipped. */
 function partsOf(b: Json, hints: DecodeHints): AssistantPart[] {

@@ -2,14 +2,14 @@
 // derived from its bytes (stable for a given response). With structured output emulated by a forced tool,
 // that tool's input becomes the text answer and `tool_use` a plain stop.
 import { createHash } from 'node:crypto';
-import { GatewayError, type AssistantPart, type ChatResponse } from '../../canonical/index.ts';
+import { parseUpstreamObject, type AssistantPart, type ChatResponse } from '../../canonical/index.ts';
 import type { DecodeHints } from '../types.ts';
 import { mapBedrockStopReason } from './map-bedrock-stop-reason.ts';
 import { mapBedrockUsage } from './map-bedrock-usage.ts';
 import type { BedrockContentBlock, ConverseResponse } from './wire.ts';
 
 export function fromBedrockResponse(rawBody: string, modelId: string, hints: DecodeHints): ChatResponse {
-  const r = parse(rawBody);
+  const r = parseUpstreamObject(rawBody, 'a Converse response') as ConverseResponse;
   const content = (r.output?.message?.content ?? []).flatMap((b) => blockToCanonical(b, hints));
   const structured = hints.structuredOutputTool !== undefined && !content.some((p) => p.type === 'tool_call');
   return {
@@ -38,12 +38,3 @@ function blockToCanonical(b: BedrockContentBlock, hints: DecodeHints): Assistant
   return [];
 }
 
-function parse(raw: string): ConverseResponse {
-  try {
-    const v = JSON.parse(raw) as unknown;
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as ConverseResponse;
-  } catch {
-    // fall through
-  }
-  throw new GatewayError({ status: 502, kind: 'server', code: 'bad_upstream_response', message: 'Bedrock returned a body that is not a Converse response' });
-}

@@ -2,14 +2,14 @@
 // parts are reasoning; function calls get an id (generated when the API gave none) that also carries the
 // call's thoughtSignature (./thought-signature.ts); a prompt blocked before generation (HTTP 200, no
 // candidates, promptFeedback.blockReason) is an empty answer finished by `content_filter`.
-import { GatewayError, type AssistantPart, type ChatResponse } from '../../canonical/index.ts';
+import { parseUpstreamObject, type AssistantPart, type ChatResponse } from '../../canonical/index.ts';
 import { createdOf, responseIdOf, toolCallId } from './gemini-ids.ts';
 import { blockedPromptFinish, mapGeminiFinishReason } from './map-gemini-finish-reason.ts';
 import { mapGeminiUsage } from './map-gemini-usage.ts';
 import type { GeminiPart, GeminiResponse } from './wire.ts';
 
 export function fromGeminiResponse(rawBody: string, upstreamModel: string): ChatResponse {
-  const r = parseResponse(rawBody);
+  const r = parseUpstreamObject(rawBody, 'a Gemini response') as GeminiResponse;
   const id = responseIdOf(r.responseId);
   const candidate = r.candidates?.[0];
   const content = candidate ? partsToCanonical(candidate.content?.parts ?? [], id) : [];
@@ -47,15 +47,3 @@ export function partsToCanonical(parts: GeminiPart[], responseId: string, firstC
   return out;
 }
 
-function parseResponse(raw: string): GeminiResponse {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw new GatewayError({ status: 502, kind: 'server', code: 'bad_upstream_response', message: 'Gemini returned a body that is not JSON' });
-  }
-  if (!json || typeof json !== 'object' || Array.isArray(json)) {
-    throw new GatewayError({ status: 502, kind: 'server', code: 'bad_upstream_response', message: 'Gemini returned an unexpected body' });
-  }
-  return json as GeminiResponse;
-}

@@ -1,11 +1,11 @@
 // OpenAI `chat.completion` body → canonical response (reference §1.3, §4.3). Only the first choice is
 // read: the translation path never asks for n > 1 (the parameter policy refuses it for other dialects).
-import { GatewayError, isObject, optString, type AssistantPart, type ChatResponse, type Json } from '../../canonical/index.ts';
+import { parseUpstreamObject, isObject, optString, type AssistantPart, type ChatResponse, type Json } from '../../canonical/index.ts';
 import { fromOpenAIFinishReason } from './map-openai-finish-reason.ts';
 import { fromOpenAIUsage } from './map-openai-usage.ts';
 
 export function fromOpenAIResponse(rawBody: string): ChatResponse {
-  const body = parseBody(rawBody);
+  const body = parseUpstreamObject(rawBody, 'a chat completion');
   const choices = Array.isArray(body.choices) ? body.choices : [];
   const choice = isObject(choices[0]) ? choices[0] : {};
   const message = isObject(choice.message) ? choice.message : {};
@@ -24,15 +24,6 @@ export function fromOpenAIResponse(rawBody: string): ChatResponse {
   return out;
 }
 
-function parseBody(raw: string): Json {
-  try {
-    const v: unknown = JSON.parse(raw);
-    if (isObject(v)) return v;
-  } catch {
-    // fall through
-  }
-  throw new GatewayError({ status: 502, kind: 'server', code: 'bad_upstream_response', message: 'Upstream returned a body that is not a chat completion' });
-}
 
 /** Reasoning first (compat servers: `reasoning_content` or `reasoning`), then text, refusal, tool calls. */
 export function messageParts(m: Json): AssistantPart[] {
