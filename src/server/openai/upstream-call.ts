@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { GatewayError } from '../../canonical/index.ts';
 import type { UpstreamReply, UpstreamRequest } from '../../providers/index.ts';
 import type { Attempt, Deployment } from '../../router/index.ts';
+import { collectBody } from '../http.ts';
 import { toTransportErrorForStream } from './stream-errors.ts';
 
 const MAX_ERROR_BODY = 64 * 1024;
@@ -66,10 +67,8 @@ async function* prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenera
   }
 }
 
-export async function readAll(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of body as AsyncIterable<Buffer>) chunks.push(c);
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+export function readAll(body: Readable): Promise<Buffer> {
+  return collectBody(body);
 }
 
 async function readCapped(body: Readable, cap: number): Promise<string> {
