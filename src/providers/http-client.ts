@@ -13,11 +13,11 @@ const agent = new Agent({
 
 export const httpTransport: Transport = {
   async send(req: UpstreamRequest, opts: SendOptions): Promise<UpstreamReply> {
-    const url = new URL(req.url);
+    const url = splitUrl(req.url);
     try {
       const res = await agent.request({
         origin: url.origin,
-        path: url.pathname + url.search,
+        path: url.path,
         method: req.method,
         headers: req.headers,
         body: req.body,
@@ -31,6 +31,24 @@ export const httpTransport: Transport = {
     }
   },
 };
+
+/**
+ * Origin and path of an upstream URL. A deployment calls the same few URLs on every request, so they are
+ * parsed once (bounded; when full it starts over).
+ */
+const URL_CACHE_MAX = 1_000;
+const urls = new Map<string, { origin: string; path: string }>();
+
+function splitUrl(href: string): { origin: string; path: string } {
+  let parts = urls.get(href);
+  if (!parts) {
+    const url = new URL(href);
+    if (urls.size >= URL_CACHE_MAX) urls.clear();
+    parts = { origin: url.origin, path: url.pathname + url.search };
+    urls.set(href, parts);
+  }
+  return parts;
+}
 
 /** Maps a network failure to a gateway error; names the origin, never the request headers (keys). */
 export function toTransportError(err: unknown, origin: string): GatewayError {
