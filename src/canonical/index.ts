@@ -5,3 +5,4 @@ export * from './errors.ts';
 export * from './types.ts';
 export * from './params.ts';
 export * from './media.ts';
+export * from './usage-field.ts';

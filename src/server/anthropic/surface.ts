@@ -1,5 +1,5 @@
 // The Anthropic Messages surface for the dispatcher: pass-through relay, and the converters.
-import { isObject } from '../../canonical/index.ts';
+import { usageField } from '../../canonical/index.ts';
 import { fromAnthropicUsage } from '../../providers/index.ts';
 import type { ChatSurface } from '../surface.ts';
 import { createAnthropicStreamEncoder } from './anthropic-stream-encoder.ts';
@@ -13,12 +13,5 @@ export const anthropicMessagesSurface: ChatSurface = {
   renderResponse: renderAnthropicResponse,
   createStreamEncoder: () => createAnthropicStreamEncoder(),
   relayStream: (chunks, res) => relayAnthropicStream(chunks, res),
-  usageOf(raw) {
-    try {
-      const body: unknown = JSON.parse(raw.toString('utf8'));
-      return isObject(body) ? fromAnthropicUsage(body.usage) : undefined;
-    } catch {
-      return undefined;
-    }
-  },
+  usageOf: (raw) => fromAnthropicUsage(usageField(raw)),
 };

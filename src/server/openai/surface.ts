@@ -1,5 +1,6 @@
 // The OpenAI Chat Completions surface for the dispatcher: pass-through relay, and the converters.
 import type { Readable } from 'node:stream';
+import { usageField } from '../../canonical/index.ts';
 import { fromOpenAIUsage } from '../../providers/index.ts';
 import type { ChatSurface } from '../surface.ts';
 import { createOpenAIStreamEncoder } from './openai-stream-encoder.ts';
@@ -16,11 +17,5 @@ export const openAIChatSurface: ChatSurface = {
     const outcome = await relayOpenAIStream(chunks as Readable, res, view.wantsUsage, view.streamTrailer);
     return { usage: fromOpenAIUsage(outcome.usage), error: outcome.error };
   },
-  usageOf(raw) {
-    try {
-      return fromOpenAIUsage((JSON.parse(raw.toString('utf8')) as { usage?: unknown }).usage);
-    } catch {
-      return undefined;
-    }
-  },
+  usageOf: (raw) => fromOpenAIUsage(usageField(raw)),
 };
