@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { StoreError } from '../types.ts';
 import type { Row, Sql, SqlDriver } from './driver.ts';
+import { postgresDialect } from './postgres-dialect.ts';
 
 export interface PgliteTemplate {
   /** Names the template: changes whenever what `prepare` builds changes (PGlite version, migrations). */
@@ -77,6 +78,7 @@ async function writeTemplate(key: string, db: PGlite): Promise<void> {
 
 class PgliteDriver implements SqlDriver {
   readonly engine = 'pglite' as const;
+  readonly dialect = postgresDialect;
   private readonly db: PGlite;
   private readonly release: () => void;
 
@@ -91,7 +93,10 @@ class PgliteDriver implements SqlDriver {
 
   transaction<R>(fn: (tx: Sql) => Promise<R>): Promise<R> {
     return this.db.transaction((tx: Transaction) =>
-      fn({ query: async <T extends Row>(text: string, params: readonly unknown[] = []) => (await tx.query<T>(text, params as unknown[])).rows }),
+      fn({
+        dialect: postgresDialect,
+        query: async <T extends Row>(text: string, params: readonly unknown[] = []) => (await tx.query<T>(text, params as unknown[])).rows,
+      }),
     );
   }
 
