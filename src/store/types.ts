@@ -377,7 +377,7 @@ export interface SpendRepository {
   resetDueBudgets(entity: SpendEntity, now: Date): Promise<string[]>;
 }
 
-export type StoreEngine = 'sqlite' | 'pglite' | 'postgres';
+export type StoreEngine = 'sqlite' | 'postgres';
 
 export interface Store {
   readonly engine: StoreEngine;

@@ -1,4 +1,4 @@
-// PostgreSQL's spelling of the dialect (node-postgres; PGlite spoke the same): `$n::type` parameters, jsonb
+// PostgreSQL's spelling of the dialect (node-postgres): `$n::type` parameters, jsonb
 // functions for JSON parameters, row locks, and errors that name the constraint they broke.
 import type { ColumnKind, Columns, Constraint, Dialect, Statement, Violation } from './dialect.ts';
 
