@@ -2,14 +2,14 @@
 import type { KeyFilter, KeyPatch, KeyRecord, KeyRepository, NewKey, Page } from '../types.ts';
 import { KEY_COLUMNS, Where, fromRow, insertSql, pageOf, updateSql } from './columns.ts';
 import { withBudgetReset, type RepoContext } from './context.ts';
-import type { Constraint } from './dialect.ts';
+import type { Constraint, Dialect } from './dialect.ts';
 import { mapDbError } from './driver.ts';
 
 const CONSTRAINTS: readonly Constraint[] = [
   { kind: 'unique', name: 'igw_keys_pkey', table: 'igw_keys', column: 'token' },
   { kind: 'unique', name: 'igw_keys_alias_key', table: 'igw_keys', column: 'key_alias' },
 ];
-/** Fields an update never changes (rotate() moves a key to a new token and name). */
+/** Fields update() leaves alone: the name goes with the token (rotate()), spend with the spend logs. */
 const FIXED = ['key_name', 'spend', 'created_by'];
 const toKey = (row: Record<string, unknown>): KeyRecord => fromRow<KeyRecord>(KEY_COLUMNS, row);
 
@@ -20,40 +20,44 @@ export class SqlKeys implements KeyRepository {
     this.ctx = ctx;
   }
 
+  private get d(): Dialect {
+    return this.ctx.db.dialect;
+  }
+
   async create(input: NewKey): Promise<KeyRecord> {
     const now = this.ctx.now();
-    const q = insertSql(this.ctx.db.dialect, 'igw_keys', KEY_COLUMNS, withBudgetReset(input, now), now.toISOString());
-    const rows = await this.ctx.db.query(q.text, q.params).catch((err) => mapDbError(this.ctx.db.dialect, err, CONSTRAINTS));
+    const q = insertSql(this.d, 'igw_keys', KEY_COLUMNS, withBudgetReset(input, now), now.toISOString());
+    const rows = await this.ctx.db.query(q.text, q.params).catch((err) => mapDbError(this.d, err, CONSTRAINTS));
     return toKey(rows[0]);
   }
 
   async get(token: string): Promise<KeyRecord | null> {
-    const rows = await this.ctx.db.query(`SELECT * FROM igw_keys WHERE token = ${this.ctx.db.dialect.param(1)}`, [token]);
+    const rows = await this.ctx.db.query(`SELECT * FROM igw_keys WHERE token = ${this.d.param(1)}`, [token]);
     return rows.length ? toKey(rows[0]) : null;
   }
 
   async getByAlias(alias: string): Promise<KeyRecord | null> {
-    const rows = await this.ctx.db.query(`SELECT * FROM igw_keys WHERE key_alias = ${this.ctx.db.dialect.param(1)}`, [alias]);
+    const rows = await this.ctx.db.query(`SELECT * FROM igw_keys WHERE key_alias = ${this.d.param(1)}`, [alias]);
     return rows.length ? toKey(rows[0]) : null;
   }
 
   async update(token: string, patch: KeyPatch): Promise<KeyRecord | null> {
     const now = this.ctx.now();
-    const q = updateSql(this.ctx.db.dialect, 'igw_keys', KEY_COLUMNS, 'token', token, withBudgetReset(patch, now), now.toISOString(), FIXED);
-    const rows = await this.ctx.db.query(q.text, q.params).catch((err) => mapDbError(this.ctx.db.dialect, err, CONSTRAINTS));
+    const q = updateSql(this.d, 'igw_keys', KEY_COLUMNS, 'token', token, withBudgetReset(patch, now), now.toISOString(), FIXED);
+    const rows = await this.ctx.db.query(q.text, q.params).catch((err) => mapDbError(this.d, err, CONSTRAINTS));
     return rows.length ? toKey(rows[0]) : null;
   }
 
   async delete(tokens: readonly string[]): Promise<string[]> {
     const rows = await this.ctx.db.query<{ token: string }>(
-      `DELETE FROM igw_keys WHERE token IN (${this.ctx.db.dialect.elements(1)}) RETURNING token`,
+      `DELETE FROM igw_keys WHERE token IN (${this.d.elements(1)}) RETURNING token`,
       [JSON.stringify(tokens)],
     );
     return rows.map((r) => r.token);
   }
 
   async list(filter: KeyFilter = {}): Promise<Page<KeyRecord>> {
-    const where = new Where(this.ctx.db.dialect)
+    const where = new Where(this.d)
       .eq('user_id', filter.user_id)
       .eq('team_id', filter.team_id)
       .anyOf('team_id', filter.team_ids)
@@ -70,7 +74,7 @@ export class SqlKeys implements KeyRepository {
 
   async rotate(oldToken: string, newToken: string, newKeyName: string, patch: KeyPatch = {}): Promise<KeyRecord | null> {
     const now = this.ctx.now();
-    const d = this.ctx.db.dialect;
+    const d = this.d;
     return this.ctx.db
       .transaction(async (tx) => {
         const moved = await tx.query(

@@ -2,7 +2,7 @@
 import { StoreError, type NewOrganization, type OrganizationPatch, type OrganizationRecord, type OrganizationRepository, type OrgMember, type OrgRole, type Page, type PageRequest } from '../types.ts';
 import { ORG_COLUMNS, Where, fromRow, insertSql, pageOf, updateSql } from './columns.ts';
 import { withBudgetReset, type RepoContext } from './context.ts';
-import type { Constraint } from './dialect.ts';
+import type { Constraint, Dialect } from './dialect.ts';
 import { mapDbError, type Row, type Sql } from './driver.ts';
 import { requireUsers } from './users.ts';
 
@@ -15,21 +15,25 @@ export class SqlOrganizations implements OrganizationRepository {
     this.ctx = ctx;
   }
 
+  private get d(): Dialect {
+    return this.ctx.db.dialect;
+  }
+
   async create(input: NewOrganization): Promise<OrganizationRecord> {
     const now = this.ctx.now();
-    const q = insertSql(this.ctx.db.dialect, 'igw_organizations', ORG_COLUMNS, withBudgetReset(input, now), now.toISOString());
-    const rows = await this.ctx.db.query(q.text, q.params).catch((err) => mapDbError(this.ctx.db.dialect, err, CONSTRAINTS));
+    const q = insertSql(this.d, 'igw_organizations', ORG_COLUMNS, withBudgetReset(input, now), now.toISOString());
+    const rows = await this.ctx.db.query(q.text, q.params).catch((err) => mapDbError(this.d, err, CONSTRAINTS));
     return (await withMembers(this.ctx.db, rows))[0];
   }
 
   async get(organizationId: string): Promise<OrganizationRecord | null> {
-    const rows = await this.ctx.db.query(`SELECT * FROM igw_organizations WHERE organization_id = ${this.ctx.db.dialect.param(1)}`, [organizationId]);
+    const rows = await this.ctx.db.query(`SELECT * FROM igw_organizations WHERE organization_id = ${this.d.param(1)}`, [organizationId]);
     return rows.length ? (await withMembers(this.ctx.db, rows))[0] : null;
   }
 
   async update(organizationId: string, patch: OrganizationPatch): Promise<OrganizationRecord | null> {
     const now = this.ctx.now();
-    const q = updateSql(this.ctx.db.dialect, 'igw_organizations', ORG_COLUMNS, 'organization_id', organizationId, withBudgetReset(patch, now), now.toISOString(), ['spend']);
+    const q = updateSql(this.d, 'igw_organizations', ORG_COLUMNS, 'organization_id', organizationId, withBudgetReset(patch, now), now.toISOString(), ['spend']);
     const rows = await this.ctx.db.query(q.text, q.params);
     return rows.length ? (await withMembers(this.ctx.db, rows))[0] : null;
   }
@@ -57,7 +61,7 @@ export class SqlOrganizations implements OrganizationRepository {
   }
 
   async list(filter: PageRequest & { user_id?: string } = {}): Promise<Page<OrganizationRecord>> {
-    const where = new Where(this.ctx.db.dialect);
+    const where = new Where(this.d);
     if (filter.user_id !== undefined) where.raw('organization_id IN (SELECT organization_id FROM igw_org_members WHERE user_id = ?)', filter.user_id);
     const { limit, offset } = pageOf(filter.page, filter.size);
     const count = await this.ctx.db.query<{ n: number | string }>(`SELECT count(*) AS n FROM igw_organizations ${where}`, where.params);

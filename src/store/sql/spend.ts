@@ -26,10 +26,14 @@ export class SqlSpend implements SpendRepository {
     this.ctx = ctx;
   }
 
+  private get d(): Dialect {
+    return this.ctx.db.dialect;
+  }
+
   async insertSpendLogs(rows: readonly NewSpendLog[]): Promise<number> {
     if (!rows.length) return 0;
     const full = rows.map(complete);
-    const statements = this.ctx.db.dialect.insertMissing('igw_spend_logs', SPEND_LOG_COLUMNS, 'request_id', full);
+    const statements = this.d.insertMissing('igw_spend_logs', SPEND_LOG_COLUMNS, 'request_id', full);
     return this.ctx.db.transaction(async (tx) => {
       const fresh = new Set<string>();
       for (const s of statements) {
@@ -42,7 +46,7 @@ export class SqlSpend implements SpendRepository {
   }
 
   async listSpendLogs(query: SpendLogQuery = {}): Promise<SpendLogRow[]> {
-    const where = filters(this.ctx.db.dialect, query).eq('request_id', query.request_id);
+    const where = filters(this.d, query).eq('request_id', query.request_id);
     const limit = Math.min(Math.max(Math.trunc(query.limit ?? 100), 1), 10_000);
     const offset = Math.max(Math.trunc(query.offset ?? 0), 0);
     const rows = await this.ctx.db.query(
@@ -53,7 +57,7 @@ export class SqlSpend implements SpendRepository {
   }
 
   async dailySpend(query: DailySpendQuery): Promise<DailySpendRow[]> {
-    const d = this.ctx.db.dialect;
+    const d = this.d;
     const groups = GROUP_COLUMNS.filter((g) => query.group_by.includes(g));
     const where = filters(d, query);
     // Grouping by tag expands each row into one per tag; `tag` is then a column of the query.
@@ -85,7 +89,7 @@ export class SqlSpend implements SpendRepository {
   }
 
   async totalSpend(query: Omit<SpendLogQuery, 'limit' | 'offset'> = {}): Promise<number> {
-    const d = this.ctx.db.dialect;
+    const d = this.d;
     const where = filters(d, query).eq('request_id', query.request_id);
     const rows = await this.ctx.db.query<{ total: number | null }>(`SELECT ${d.floatSum('spend')} AS total FROM igw_spend_logs ${where}`, where.params);
     return Number(rows[0].total ?? 0);
@@ -93,7 +97,7 @@ export class SqlSpend implements SpendRepository {
 
   async resetDueBudgets(entity: SpendEntity, now: Date): Promise<string[]> {
     const { table, id } = ENTITIES[entity];
-    const d = this.ctx.db.dialect;
+    const d = this.d;
     const at = d.value('time', now.toISOString());
     return this.ctx.db.transaction(async (tx) => {
       const due = await tx.query<{ id: string; budget_duration: string | null; budget_reset_at: Date | string }>(

@@ -2,7 +2,7 @@
 import type { NewTeam, Page, TeamFilter, TeamMember, TeamPatch, TeamRecord, TeamRepository, TeamRole } from '../types.ts';
 import { TEAM_COLUMNS, Where, fromRow, insertSql, pageOf, updateSql } from './columns.ts';
 import { withBudgetReset, type RepoContext } from './context.ts';
-import type { Constraint } from './dialect.ts';
+import type { Constraint, Dialect } from './dialect.ts';
 import { mapDbError, type Row, type Sql } from './driver.ts';
 import { requireUsers } from './users.ts';
 
@@ -19,28 +19,32 @@ export class SqlTeams implements TeamRepository {
     this.ctx = ctx;
   }
 
+  private get d(): Dialect {
+    return this.ctx.db.dialect;
+  }
+
   async create(input: NewTeam): Promise<TeamRecord> {
     const now = this.ctx.now();
     const { members_with_roles: members = [], ...fields } = input;
-    const q = insertSql(this.ctx.db.dialect, 'igw_teams', TEAM_COLUMNS, withBudgetReset(fields, now), now.toISOString());
+    const q = insertSql(this.d, 'igw_teams', TEAM_COLUMNS, withBudgetReset(fields, now), now.toISOString());
     return this.ctx.db
       .transaction(async (tx) => {
         const rows = await tx.query(q.text, q.params);
         await upsertMembers(tx, input.team_id, members);
         return (await withMembers(tx, rows))[0];
       })
-      .catch((err) => mapDbError(this.ctx.db.dialect, err, CONSTRAINTS));
+      .catch((err) => mapDbError(this.d, err, CONSTRAINTS));
   }
 
   async get(teamId: string): Promise<TeamRecord | null> {
-    const rows = await this.ctx.db.query(`SELECT * FROM igw_teams WHERE team_id = ${this.ctx.db.dialect.param(1)}`, [teamId]);
+    const rows = await this.ctx.db.query(`SELECT * FROM igw_teams WHERE team_id = ${this.d.param(1)}`, [teamId]);
     return rows.length ? (await withMembers(this.ctx.db, rows))[0] : null;
   }
 
   async update(teamId: string, patch: TeamPatch): Promise<TeamRecord | null> {
     const now = this.ctx.now();
-    const q = updateSql(this.ctx.db.dialect, 'igw_teams', TEAM_COLUMNS, 'team_id', teamId, withBudgetReset(patch, now), now.toISOString(), ['spend']);
-    const rows = await this.ctx.db.query(q.text, q.params).catch((err) => mapDbError(this.ctx.db.dialect, err, CONSTRAINTS));
+    const q = updateSql(this.d, 'igw_teams', TEAM_COLUMNS, 'team_id', teamId, withBudgetReset(patch, now), now.toISOString(), ['spend']);
+    const rows = await this.ctx.db.query(q.text, q.params).catch((err) => mapDbError(this.d, err, CONSTRAINTS));
     return rows.length ? (await withMembers(this.ctx.db, rows))[0] : null;
   }
 
@@ -54,7 +58,7 @@ export class SqlTeams implements TeamRepository {
   }
 
   async list(filter: TeamFilter = {}): Promise<Page<TeamRecord>> {
-    const where = new Where(this.ctx.db.dialect).eq('organization_id', filter.organization_id);
+    const where = new Where(this.d).eq('organization_id', filter.organization_id);
     if (filter.user_id !== undefined) where.raw('team_id IN (SELECT team_id FROM igw_team_members WHERE user_id = ?)', filter.user_id);
     const { limit, offset } = pageOf(filter.page, filter.size);
     const count = await this.ctx.db.query<{ n: number | string }>(`SELECT count(*) AS n FROM igw_teams ${where}`, where.params);

@@ -2,7 +2,7 @@
 import { StoreError, type NewUser, type OrgMember, type OrgRole, type Page, type UserFilter, type UserPatch, type UserRecord, type UserRepository } from '../types.ts';
 import { USER_COLUMNS, Where, fromRow, insertSql, pageOf, updateSql } from './columns.ts';
 import { withBudgetReset, type RepoContext } from './context.ts';
-import type { Constraint } from './dialect.ts';
+import type { Constraint, Dialect } from './dialect.ts';
 import { mapDbError, type Row, type Sql } from './driver.ts';
 
 const CONSTRAINTS: readonly Constraint[] = [{ kind: 'unique', name: 'igw_users_pkey', table: 'igw_users', column: 'user_id' }];
@@ -14,21 +14,25 @@ export class SqlUsers implements UserRepository {
     this.ctx = ctx;
   }
 
+  private get d(): Dialect {
+    return this.ctx.db.dialect;
+  }
+
   async create(input: NewUser): Promise<UserRecord> {
     const now = this.ctx.now();
-    const q = insertSql(this.ctx.db.dialect, 'igw_users', USER_COLUMNS, withBudgetReset(input, now), now.toISOString());
-    const rows = await this.ctx.db.query(q.text, q.params).catch((err) => mapDbError(this.ctx.db.dialect, err, CONSTRAINTS));
+    const q = insertSql(this.d, 'igw_users', USER_COLUMNS, withBudgetReset(input, now), now.toISOString());
+    const rows = await this.ctx.db.query(q.text, q.params).catch((err) => mapDbError(this.d, err, CONSTRAINTS));
     return (await withMemberships(this.ctx.db, rows))[0];
   }
 
   async get(userId: string): Promise<UserRecord | null> {
-    const rows = await this.ctx.db.query(`SELECT * FROM igw_users WHERE user_id = ${this.ctx.db.dialect.param(1)}`, [userId]);
+    const rows = await this.ctx.db.query(`SELECT * FROM igw_users WHERE user_id = ${this.d.param(1)}`, [userId]);
     return rows.length ? (await withMemberships(this.ctx.db, rows))[0] : null;
   }
 
   async update(userId: string, patch: UserPatch): Promise<UserRecord | null> {
     const now = this.ctx.now();
-    const q = updateSql(this.ctx.db.dialect, 'igw_users', USER_COLUMNS, 'user_id', userId, withBudgetReset(patch, now), now.toISOString(), ['spend']);
+    const q = updateSql(this.d, 'igw_users', USER_COLUMNS, 'user_id', userId, withBudgetReset(patch, now), now.toISOString(), ['spend']);
     const rows = await this.ctx.db.query(q.text, q.params);
     return rows.length ? (await withMemberships(this.ctx.db, rows))[0] : null;
   }
@@ -43,7 +47,7 @@ export class SqlUsers implements UserRepository {
   }
 
   async list(filter: UserFilter = {}): Promise<Page<UserRecord>> {
-    const where = new Where(this.ctx.db.dialect).eq('user_role', filter.user_role).eq('user_email', filter.user_email).anyOf('user_id', filter.user_ids);
+    const where = new Where(this.d).eq('user_role', filter.user_role).eq('user_email', filter.user_email).anyOf('user_id', filter.user_ids);
     if (filter.team_id !== undefined) where.raw('user_id IN (SELECT user_id FROM igw_team_members WHERE team_id = ?)', filter.team_id);
     if (filter.organization_id !== undefined) {
       where.raw('user_id IN (SELECT user_id FROM igw_org_members WHERE organization_id = ?)', filter.organization_id);
