@@ -44,7 +44,6 @@ export interface Violation {
 }
 
 export interface Dialect {
-  readonly name: 'postgres' | 'sqlite';
   readonly schema: SchemaWords;
   /** The n-th (1-based) parameter, typed as a column of `kind` where the engine needs to be told. */
   param(n: number, kind?: ColumnKind): string;
@@ -52,7 +51,10 @@ export interface Dialect {
   value(kind: ColumnKind, v: unknown): unknown;
   /** A sub-select of the strings of the JSON array given as parameter n: `col IN (…)`. */
   elements(n: number): string;
-  /** A FROM item: the objects of the JSON array given as parameter n as rows of typed `columns`, named `alias`. */
+  /**
+   * A FROM item: the objects of the JSON array given as parameter n as rows of typed `columns`, named `alias`.
+   * Times in the JSON must be written by toISOString(): SQLite stores and compares them as that text.
+   */
   recordset(n: number, alias: string, columns: Columns): string;
   /**
    * Statements inserting `rows` into `table`, skipping those whose `key` column already exists; each returns

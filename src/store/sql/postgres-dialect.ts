@@ -21,7 +21,6 @@ function recordsetColumns(columns: Columns): string {
 }
 
 export const postgresDialect: Dialect = {
-  name: 'postgres',
   schema: {
     int: 'bigint',
     float: 'double precision',

@@ -78,7 +78,6 @@ function insertText(table: string, names: readonly string[], key: string, rows: 
 }
 
 export const sqliteDialect: Dialect = {
-  name: 'sqlite',
   schema: {
     int: 'integer',
     float: 'real',
