@@ -1,16 +1,15 @@
-// Choosing the engine: PostgreSQL when a database URL is given, else the embedded PGlite store.
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { MIGRATIONS, migrate } from './sql/migrations.ts';
-import { openPglite, type PgliteTemplate } from './sql/pglite.ts';
+// Choosing the engine: PostgreSQL when a database URL is given, else the embedded SQLite store (node:sqlite).
+import { join, resolve } from 'node:path';
 import { openPostgres } from './sql/postgres.ts';
 import { sqlStore } from './sql/sql-store.ts';
+import { openSqlite } from './sql/sqlite.ts';
 import type { Store } from './types.ts';
 
 /** `:memory:` as the data directory keeps the embedded store in memory (gone at exit). */
 export const MEMORY = ':memory:';
 export const DEFAULT_DATA_DIR = '.igw-data';
+/** The embedded store's database file inside the data directory. */
+export const DATABASE_FILE = 'igw.sqlite';
 
 export interface StoreOptions {
   /** `postgres://…`: use PostgreSQL. From `DATABASE_URL` or `general_settings.database_url`. */
@@ -27,18 +26,20 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   if (opts.databaseUrl) {
     return sqlStore(await openPostgres({ url: opts.databaseUrl, schema: opts.schema }), opts.now);
   }
-  const dir = opts.dataDir ?? DEFAULT_DATA_DIR;
-  return sqlStore(await openPglite(dir === MEMORY ? undefined : resolve(dir), TEMPLATE), opts.now);
+  const db = openSqlite(embeddedFile(opts));
+  try {
+    return await sqlStore(db, opts.now);
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
 }
 
-/** PGlite does not export its package.json; it sits two levels above the entry point (dist/index.js). */
-const PGLITE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.resolve('@electric-sql/pglite')), 'utf8')) as { version: string }).version;
-
-/** A fresh embedded database is the migrated schema: cached per PGlite version and migration list. */
-const TEMPLATE: PgliteTemplate = {
-  key: `pglite-${PGLITE_VERSION}-${createHash('sha256').update(JSON.stringify(MIGRATIONS)).digest('hex').slice(0, 16)}`,
-  prepare: (driver) => migrate(driver),
-};
+/** The embedded store's file; undefined when it is kept in memory. */
+function embeddedFile(opts: StoreOptions): string | undefined {
+  const dir = opts.dataDir ?? DEFAULT_DATA_DIR;
+  return dir === MEMORY ? undefined : join(resolve(dir), DATABASE_FILE);
+}
 
 /** Describes where the store lives, for the start-up log line (the URL's password is not shown). */
 export function describeStore(opts: StoreOptions): string {
@@ -50,6 +51,5 @@ export function describeStore(opts: StoreOptions): string {
       return 'postgres';
     }
   }
-  const dir = opts.dataDir ?? DEFAULT_DATA_DIR;
-  return dir === MEMORY ? 'embedded (in memory)' : `embedded (${resolve(dir)})`;
+  return `embedded SQLite (${embeddedFile(opts) ?? 'in memory'})`;
 }

@@ -1,5 +1,6 @@
-// The store: durable governance data (DESIGN.md "store vs state"). One interface, two engines: PGlite embedded
-// in the process (the default, no service to run) and PostgreSQL (`DATABASE_URL`). Both run the same SQL.
+// The store: durable governance data (DESIGN.md "store vs state"). One interface, two engines: SQLite embedded
+// in the process through node:sqlite (the default, no service to run) and PostgreSQL (`DATABASE_URL`). Both run
+// the same repositories; where their SQL differs, a dialect (sql/dialect.ts) spells it.
 //
 // Field names follow LiteLLM's management API (snake_case), so a record can be returned by the admin routes
 // with little or no renaming. Times are ISO-8601 strings in UTC. Money is US dollars as a float.
@@ -376,7 +377,7 @@ export interface SpendRepository {
   resetDueBudgets(entity: SpendEntity, now: Date): Promise<string[]>;
 }
 
-export type StoreEngine = 'pglite' | 'postgres';
+export type StoreEngine = 'sqlite' | 'postgres';
 
 export interface Store {
   readonly engine: StoreEngine;

@@ -1,4 +1,4 @@
-// One contract for every store engine: run by embedded.test.ts (PGlite) and postgres.test.ts (PostgreSQL).
+// One contract for every store engine: run by embedded.test.ts (SQLite) and postgres.test.ts (PostgreSQL).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StoreError, type Store } from '../../src/store/index.ts';

@@ -1,35 +1,61 @@
-// The store contract on the embedded engine (PGlite), in memory and in a data directory.
+// The store contract on the embedded engine (SQLite through node:sqlite), in memory and in a data directory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MEMORY, openStore, StoreError } from '../../src/store/index.ts';
+import { MEMORY, openStore } from '../../src/store/index.ts';
 import { storeContract } from './contract.ts';
 
-storeContract('embedded (PGlite, in memory)', (clock) => openStore({ dataDir: MEMORY, now: clock.now }));
+storeContract('embedded (SQLite, in memory)', (clock) => openStore({ dataDir: MEMORY, now: clock.now }));
 
-test('embedded store in a data directory keeps its data across reopen, and refuses a second process', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'igw-store-'));
+test('embedded store in a data directory keeps its data across reopen', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'igw-store-')), 'not-yet');
   try {
     const first = await openStore({ dataDir: dir });
     await first.keys.create({ token: 'persist', key_name: 'sk-...1234', key_alias: 'kept' });
     await first.close();
+    assert.ok(existsSync(join(dir, 'igw.sqlite')), 'the directory is created, with the database file in it');
     const again = await openStore({ dataDir: dir });
     assert.equal((await again.keys.getByAlias('kept'))?.token, 'persist');
     await again.close();
+  } finally {
+    rmSync(join(dir, '..'), { recursive: true, force: true });
+  }
+});
+
+test('two stores on one data directory see each other’s writes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'igw-store-'));
+  try {
+    const a = await openStore({ dataDir: dir });
+    const b = await openStore({ dataDir: dir });
+    try {
+      await a.keys.create({ token: 'shared', key_name: 'x' });
+      await b.spend.insertSpendLogs([{ request_id: 'r', api_key: 'shared', model: 'm', start_time: '2026-03-01T00:00:00Z', end_time: '2026-03-01T00:00:01Z', spend: 2 }]);
+      assert.equal((await a.keys.get('shared'))?.spend, 2);
+    } finally {
+      await a.close();
+      await b.close();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('the lock file names a live owner: the embedded store refuses to share its directory', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'igw-store-'));
-  const { writeFileSync } = await import('node:fs');
+test('one connection: concurrent transactions take turns, and statements from outside wait for them', async () => {
+  const store = await openStore({ dataDir: MEMORY });
   try {
-    writeFileSync(join(dir, 'igw.lock'), String(process.ppid));
-    await assert.rejects(openStore({ dataDir: dir }), (err: unknown) => err instanceof StoreError && /in use by process/.test(err.message));
+    await store.keys.create({ token: 'busy', key_name: 'x' });
+    const batches = Array.from({ length: 20 }, (_, b) =>
+      Array.from({ length: 10 }, (_, i) => ({ request_id: `c-${b}-${i}`, api_key: 'busy', model: 'm', start_time: '2026-03-01T00:00:00Z', end_time: '2026-03-01T00:00:00Z', spend: 1 })),
+    );
+    const work: Promise<unknown>[] = batches.map((rows) => store.spend.insertSpendLogs(rows));
+    for (let i = 0; i < 20; i++) work.push(store.keys.get('busy'), store.teams.create({ team_id: `t-${i}` }));
+    work.push(store.spend.insertSpendLogs(batches[0]).then((n) => assert.equal(n, 0, 'a repeated batch adds nothing')));
+    await Promise.all(work);
+    assert.equal((await store.keys.get('busy'))?.spend, 200);
+    assert.equal((await store.teams.list()).total, 20);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await store.close();
   }
 });

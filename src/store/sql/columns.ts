@@ -1,12 +1,8 @@
 // Typed column lists per table, and the three things built from them: INSERT, UPDATE … SET from a patch,
-// and row → record conversion. Values go as parameters with an explicit cast, so PGlite and node-postgres
-// see the same types; JSON columns are sent as JSON text.
+// and row → record conversion. Values go as parameters in the dialect's spelling (with a cast where the engine
+// needs one); JSON columns are sent as JSON text.
+import type { ColumnKind, Columns, Dialect, Statement } from './dialect.ts';
 import type { Row } from './driver.ts';
-
-export type ColumnKind = 'text' | 'float' | 'int' | 'bool' | 'json' | 'time';
-export type Columns = Readonly<Record<string, ColumnKind>>;
-
-const CAST: Record<ColumnKind, string> = { text: 'text', float: 'float8', int: 'int8', bool: 'boolean', json: 'jsonb', time: 'timestamptz' };
 
 export const LIMIT_COLUMNS: Columns = {
   max_budget: 'float',
@@ -121,34 +117,28 @@ export const SPEND_LOG_COLUMNS: Columns = {
   metadata: 'json',
 };
 
-function param(kind: ColumnKind, value: unknown): unknown {
-  if (value === null) return null;
-  if (kind === 'json') return JSON.stringify(value);
-  if (kind === 'bool') return value ? 'true' : 'false';
-  return value;
-}
-
 /** The columns of `cols` that `input` sets (undefined is "not given"). */
 function given(cols: Columns, input: Readonly<Record<string, unknown>>): string[] {
   return Object.keys(input).filter((k) => k in cols && input[k] !== undefined && k !== 'created_at' && k !== 'updated_at');
 }
 
 /** `INSERT INTO table (…) VALUES (…) RETURNING *` for the given fields; the rest take their defaults. */
-export function insertSql(table: string, cols: Columns, input: Readonly<Record<string, unknown>>, now: string): { text: string; params: unknown[] } {
+export function insertSql(d: Dialect, table: string, cols: Columns, input: Readonly<Record<string, unknown>>, now: string): Statement {
   const names = given(cols, input);
-  const params = names.map((n) => param(cols[n], input[n]));
-  const values = names.map((n, i) => `$${i + 1}::${CAST[cols[n]]}`);
-  params.push(now, now);
+  const params = names.map((n) => d.value(cols[n], input[n]));
+  const values = names.map((n, i) => d.param(i + 1, cols[n]));
+  params.push(d.value('time', now), d.value('time', now));
   names.push('created_at', 'updated_at');
-  values.push(`$${params.length - 1}::timestamptz`, `$${params.length}::timestamptz`);
+  values.push(d.param(params.length - 1, 'time'), d.param(params.length, 'time'));
   return { text: `INSERT INTO ${table} (${names.join(', ')}) VALUES (${values.join(', ')}) RETURNING *`, params };
 }
 
 /**
- * `UPDATE table SET … WHERE idColumn = $1 RETURNING *` for the fields the patch gives (plus updated_at).
+ * `UPDATE table SET … WHERE idColumn = <param 1> RETURNING *` for the fields the patch gives (plus updated_at).
  * `fixed` fields are never updated even when present.
  */
 export function updateSql(
+  d: Dialect,
   table: string,
   cols: Columns,
   idColumn: string,
@@ -156,18 +146,21 @@ export function updateSql(
   patch: Readonly<Record<string, unknown>>,
   now: string,
   fixed: readonly string[] = [],
-): { text: string; params: unknown[] } {
+): Statement {
   const names = given(cols, patch).filter((n) => n !== idColumn && !fixed.includes(n));
-  const params: unknown[] = [id, now];
-  const sets = ['updated_at = $2::timestamptz'];
+  const params: unknown[] = [id, d.value('time', now)];
+  const sets = [`updated_at = ${d.param(2, 'time')}`];
   for (const n of names) {
-    params.push(param(cols[n], patch[n]));
-    sets.push(`${n} = $${params.length}::${CAST[cols[n]]}`);
+    params.push(d.value(cols[n], patch[n]));
+    sets.push(`${n} = ${d.param(params.length, cols[n])}`);
   }
-  return { text: `UPDATE ${table} SET ${sets.join(', ')} WHERE ${idColumn} = $1 RETURNING *`, params };
+  return { text: `UPDATE ${table} SET ${sets.join(', ')} WHERE ${idColumn} = ${d.param(1)} RETURNING *`, params };
 }
 
-/** Converts a row to plain JS values: int8 strings to numbers, times to ISO strings, JSON text parsed. */
+/**
+ * Converts a row to plain JS values: int8 strings to numbers, times (Date or ISO text) to ISO strings, JSON
+ * text parsed, booleans (or SQLite's 0 and 1) to booleans.
+ */
 export function fromRow<T>(cols: Columns, row: Row): T {
   const out: Record<string, unknown> = {};
   for (const name in cols) {
@@ -188,7 +181,7 @@ function fromValue(kind: ColumnKind, v: unknown): unknown {
     case 'json':
       return typeof v === 'string' ? JSON.parse(v) : v;
     case 'bool':
-      return v === true || v === 't' || v === 'true';
+      return v === true || v === 1;
     default:
       return v;
   }
@@ -201,34 +194,51 @@ export function pageOf(page: number | undefined, size: number | undefined, maxSi
   return { limit: s, offset: (p - 1) * s, page: p, size: s };
 }
 
-/** Builds `WHERE a = $n AND …` from optional equality filters, appending to `params`. */
+/** Builds `WHERE a = <param n> AND …` from optional filters, appending to `params`. */
 export class Where {
   readonly params: unknown[];
+  private readonly d: Dialect;
   private readonly parts: string[] = [];
 
-  constructor(params: unknown[] = []) {
+  constructor(d: Dialect, params: unknown[] = []) {
+    this.d = d;
     this.params = params;
   }
 
   eq(column: string, value: string | undefined): this {
     if (value === undefined) return this;
-    this.params.push(value);
-    this.parts.push(`${column} = $${this.params.length}`);
-    return this;
+    return this.raw(`${column} = ?`, value);
   }
 
   anyOf(column: string, values: readonly string[] | undefined): this {
     if (values === undefined) return this;
     this.params.push(JSON.stringify(values));
-    this.parts.push(`${column} IN (SELECT jsonb_array_elements_text($${this.params.length}::jsonb))`);
+    this.parts.push(`${column} IN (${this.d.elements(this.params.length)})`);
     return this;
   }
 
+  /** The JSON array column holds `value`. */
+  has(column: string, value: string | undefined): this {
+    if (value === undefined) return this;
+    this.params.push(value);
+    this.parts.push(this.d.arrayHas(column, this.params.length));
+    return this;
+  }
+
+  /** `column op value` for a column of `kind`. */
+  compare(column: string, op: '<' | '<=' | '>=' | '>', kind: ColumnKind, value: unknown): this {
+    this.params.push(this.d.value(kind, value));
+    this.parts.push(`${column} ${op} ${this.d.param(this.params.length, kind)}`);
+    return this;
+  }
+
+  /** A condition with a `?` for each of `values`, in order. */
   raw(clause: string, ...values: unknown[]): this {
-    let text = clause;
-    for (const v of values) {
-      this.params.push(v);
-      text = text.replace('?', `$${this.params.length}`);
+    const pieces = clause.split('?');
+    let text = pieces[0];
+    for (let i = 1; i < pieces.length; i++) {
+      this.params.push(values[i - 1]);
+      text += this.d.param(this.params.length) + pieces[i];
     }
     this.parts.push(text);
     return this;

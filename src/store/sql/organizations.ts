@@ -2,10 +2,11 @@
 import { StoreError, type NewOrganization, type OrganizationPatch, type OrganizationRecord, type OrganizationRepository, type OrgMember, type OrgRole, type Page, type PageRequest } from '../types.ts';
 import { ORG_COLUMNS, Where, fromRow, insertSql, pageOf, updateSql } from './columns.ts';
 import { withBudgetReset, type RepoContext } from './context.ts';
+import type { Constraint, Dialect } from './dialect.ts';
 import { mapDbError, type Row, type Sql } from './driver.ts';
 import { requireUsers } from './users.ts';
 
-const CONSTRAINTS = { igw_organizations_pkey: 'organization_id' };
+const CONSTRAINTS: readonly Constraint[] = [{ kind: 'unique', name: 'igw_organizations_pkey', table: 'igw_organizations', column: 'organization_id' }];
 
 export class SqlOrganizations implements OrganizationRepository {
   private readonly ctx: RepoContext;
@@ -14,21 +15,25 @@ export class SqlOrganizations implements OrganizationRepository {
     this.ctx = ctx;
   }
 
+  private get d(): Dialect {
+    return this.ctx.db.dialect;
+  }
+
   async create(input: NewOrganization): Promise<OrganizationRecord> {
     const now = this.ctx.now();
-    const q = insertSql('igw_organizations', ORG_COLUMNS, withBudgetReset(input, now), now.toISOString());
-    const rows = await this.ctx.db.query(q.text, q.params).catch((err) => mapDbError(err, CONSTRAINTS));
+    const q = insertSql(this.d, 'igw_organizations', ORG_COLUMNS, withBudgetReset(input, now), now.toISOString());
+    const rows = await this.ctx.db.query(q.text, q.params).catch((err) => mapDbError(this.d, err, CONSTRAINTS));
     return (await withMembers(this.ctx.db, rows))[0];
   }
 
   async get(organizationId: string): Promise<OrganizationRecord | null> {
-    const rows = await this.ctx.db.query('SELECT * FROM igw_organizations WHERE organization_id = $1', [organizationId]);
+    const rows = await this.ctx.db.query(`SELECT * FROM igw_organizations WHERE organization_id = ${this.d.param(1)}`, [organizationId]);
     return rows.length ? (await withMembers(this.ctx.db, rows))[0] : null;
   }
 
   async update(organizationId: string, patch: OrganizationPatch): Promise<OrganizationRecord | null> {
     const now = this.ctx.now();
-    const q = updateSql('igw_organizations', ORG_COLUMNS, 'organization_id', organizationId, withBudgetReset(patch, now), now.toISOString(), ['spend']);
+    const q = updateSql(this.d, 'igw_organizations', ORG_COLUMNS, 'organization_id', organizationId, withBudgetReset(patch, now), now.toISOString(), ['spend']);
     const rows = await this.ctx.db.query(q.text, q.params);
     return rows.length ? (await withMembers(this.ctx.db, rows))[0] : null;
   }
@@ -37,7 +42,7 @@ export class SqlOrganizations implements OrganizationRepository {
     const ids = JSON.stringify(organizationIds);
     return this.ctx.db.transaction(async (tx) => {
       const teams = await tx.query<{ team_id: string; organization_id: string }>(
-        'SELECT team_id, organization_id FROM igw_teams WHERE organization_id IN (SELECT jsonb_array_elements_text($1::jsonb)) LIMIT 1',
+        `SELECT team_id, organization_id FROM igw_teams WHERE organization_id IN (${tx.dialect.elements(1)}) LIMIT 1`,
         [ids],
       );
       if (teams.length) {
@@ -48,7 +53,7 @@ export class SqlOrganizations implements OrganizationRepository {
         );
       }
       const rows = await tx.query<{ organization_id: string }>(
-        'DELETE FROM igw_organizations WHERE organization_id IN (SELECT jsonb_array_elements_text($1::jsonb)) RETURNING organization_id',
+        `DELETE FROM igw_organizations WHERE organization_id IN (${tx.dialect.elements(1)}) RETURNING organization_id`,
         [ids],
       );
       return rows.map((r) => r.organization_id);
@@ -56,10 +61,10 @@ export class SqlOrganizations implements OrganizationRepository {
   }
 
   async list(filter: PageRequest & { user_id?: string } = {}): Promise<Page<OrganizationRecord>> {
-    const where = new Where();
+    const where = new Where(this.d);
     if (filter.user_id !== undefined) where.raw('organization_id IN (SELECT organization_id FROM igw_org_members WHERE user_id = ?)', filter.user_id);
     const { limit, offset } = pageOf(filter.page, filter.size);
-    const count = await this.ctx.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM igw_organizations ${where}`, where.params);
+    const count = await this.ctx.db.query<{ n: number | string }>(`SELECT count(*) AS n FROM igw_organizations ${where}`, where.params);
     const rows = await this.ctx.db.query(
       `SELECT * FROM igw_organizations ${where} ORDER BY created_at, organization_id LIMIT ${limit} OFFSET ${offset}`,
       where.params,
@@ -69,7 +74,8 @@ export class SqlOrganizations implements OrganizationRepository {
 
   async addMembers(organizationId: string, members: readonly Omit<OrgMember, 'organization_id'>[]): Promise<OrganizationRecord | null> {
     return this.ctx.db.transaction(async (tx) => {
-      const rows = await tx.query('SELECT * FROM igw_organizations WHERE organization_id = $1 FOR UPDATE', [organizationId]);
+      const d = tx.dialect;
+      const rows = await tx.query(`SELECT * FROM igw_organizations WHERE organization_id = ${d.param(1)}${d.forUpdate}`, [organizationId]);
       if (!rows.length) return null;
       await requireUsers(
         tx,
@@ -77,7 +83,7 @@ export class SqlOrganizations implements OrganizationRepository {
       );
       for (const m of members) {
         await tx.query(
-          `INSERT INTO igw_org_members (organization_id, user_id, user_role) VALUES ($1, $2, $3)
+          `INSERT INTO igw_org_members (organization_id, user_id, user_role) VALUES (${d.param(1)}, ${d.param(2)}, ${d.param(3)})
            ON CONFLICT (organization_id, user_id) DO UPDATE SET user_role = EXCLUDED.user_role`,
           [organizationId, m.user_id, m.user_role],
         );
@@ -88,9 +94,10 @@ export class SqlOrganizations implements OrganizationRepository {
 
   async removeMembers(organizationId: string, userIds: readonly string[]): Promise<OrganizationRecord | null> {
     return this.ctx.db.transaction(async (tx) => {
-      const rows = await tx.query('SELECT * FROM igw_organizations WHERE organization_id = $1 FOR UPDATE', [organizationId]);
+      const d = tx.dialect;
+      const rows = await tx.query(`SELECT * FROM igw_organizations WHERE organization_id = ${d.param(1)}${d.forUpdate}`, [organizationId]);
       if (!rows.length) return null;
-      await tx.query('DELETE FROM igw_org_members WHERE organization_id = $1 AND user_id IN (SELECT jsonb_array_elements_text($2::jsonb))', [
+      await tx.query(`DELETE FROM igw_org_members WHERE organization_id = ${d.param(1)} AND user_id IN (${d.elements(2)})`, [
         organizationId,
         JSON.stringify(userIds),
       ]);
@@ -107,12 +114,12 @@ async function withMembers(db: Sql, rows: Row[]): Promise<OrganizationRecord[]> 
   const byId = new Map(orgs.map((o) => [o.organization_id, o]));
   const members = await db.query<{ organization_id: string; user_id: string; user_role: string }>(
     `SELECT organization_id, user_id, user_role FROM igw_org_members
-     WHERE organization_id IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY organization_id, user_id`,
+     WHERE organization_id IN (${db.dialect.elements(1)}) ORDER BY organization_id, user_id`,
     [ids],
   );
   for (const m of members) byId.get(m.organization_id)?.members.push({ ...m, user_role: m.user_role as OrgRole });
   const teams = await db.query<{ organization_id: string; team_id: string }>(
-    'SELECT organization_id, team_id FROM igw_teams WHERE organization_id IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY team_id',
+    `SELECT organization_id, team_id FROM igw_teams WHERE organization_id IN (${db.dialect.elements(1)}) ORDER BY team_id`,
     [ids],
   );
   for (const t of teams) byId.get(t.organization_id)?.teams.push(t.team_id);

@@ -1,6 +1,7 @@
 // The production engine: PostgreSQL through node-postgres, with a connection pool.
 import pg from 'pg';
 import type { Row, Sql, SqlDriver } from './driver.ts';
+import { postgresDialect } from './postgres-dialect.ts';
 
 export interface PostgresOptions {
   url: string;
@@ -38,6 +39,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<SqlDriver> {
 
 class PostgresDriver implements SqlDriver {
   readonly engine = 'postgres' as const;
+  readonly dialect = postgresDialect;
   private readonly pool: pg.Pool;
 
   constructor(pool: pg.Pool) {
@@ -53,6 +55,7 @@ class PostgresDriver implements SqlDriver {
     try {
       await client.query('BEGIN');
       const result = await fn({
+        dialect: postgresDialect,
         query: async <T extends Row>(text: string, params: readonly unknown[] = []) => (await client.query(text, params as unknown[])).rows as T[],
       });
       await client.query('COMMIT');

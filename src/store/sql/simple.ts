@@ -1,8 +1,9 @@
 // End-users (customers) and budgets: single-table records with the same CRUD shape.
 import type { BudgetPatch, BudgetRecord, BudgetRepository, EndUserPatch, EndUserRecord, EndUserRepository, NewBudget, NewEndUser, Page, PageRequest } from '../types.ts';
 import { StoreError } from '../types.ts';
-import { BUDGET_COLUMNS, END_USER_COLUMNS, fromRow, insertSql, pageOf, updateSql, type Columns } from './columns.ts';
+import { BUDGET_COLUMNS, END_USER_COLUMNS, fromRow, insertSql, pageOf, updateSql } from './columns.ts';
 import { withBudgetReset, type RepoContext } from './context.ts';
+import type { Columns, Constraint, Dialect } from './dialect.ts';
 import { mapDbError } from './driver.ts';
 
 type Limited = { budget_duration?: string | null; budget_reset_at?: string | null };
@@ -21,32 +22,37 @@ class SimpleTable<T, N extends Limited, P extends Limited> {
     this.id = id;
   }
 
+  protected get d(): Dialect {
+    return this.ctx.db.dialect;
+  }
+
   protected row(r: Record<string, unknown>): T {
     return fromRow<T>(this.cols, r);
   }
 
   async create(input: N): Promise<T> {
     const now = this.ctx.now();
-    const q = insertSql(this.table, this.cols, withBudgetReset(input, now), now.toISOString());
-    const rows = await this.ctx.db.query(q.text, q.params).catch((err) => mapDbError(err, { [`${this.table}_pkey`]: this.id }));
+    const q = insertSql(this.d, this.table, this.cols, withBudgetReset(input, now), now.toISOString());
+    const pkey: Constraint = { kind: 'unique', name: `${this.table}_pkey`, table: this.table, column: this.id };
+    const rows = await this.ctx.db.query(q.text, q.params).catch((err) => mapDbError(this.d, err, [pkey]));
     return this.row(rows[0]);
   }
 
   async get(id: string): Promise<T | null> {
-    const rows = await this.ctx.db.query(`SELECT * FROM ${this.table} WHERE ${this.id} = $1`, [id]);
+    const rows = await this.ctx.db.query(`SELECT * FROM ${this.table} WHERE ${this.id} = ${this.d.param(1)}`, [id]);
     return rows.length ? this.row(rows[0]) : null;
   }
 
   async update(id: string, patch: P): Promise<T | null> {
     const now = this.ctx.now();
-    const q = updateSql(this.table, this.cols, this.id, id, withBudgetReset(patch, now), now.toISOString(), ['spend']);
+    const q = updateSql(this.d, this.table, this.cols, this.id, id, withBudgetReset(patch, now), now.toISOString(), ['spend']);
     const rows = await this.ctx.db.query(q.text, q.params);
     return rows.length ? this.row(rows[0]) : null;
   }
 
   async delete(ids: readonly string[]): Promise<string[]> {
     const rows = await this.ctx.db.query<Record<string, string>>(
-      `DELETE FROM ${this.table} WHERE ${this.id} IN (SELECT jsonb_array_elements_text($1::jsonb)) RETURNING ${this.id}`,
+      `DELETE FROM ${this.table} WHERE ${this.id} IN (${this.d.elements(1)}) RETURNING ${this.id}`,
       [JSON.stringify(ids)],
     );
     return rows.map((r) => r[this.id]);
@@ -54,7 +60,7 @@ class SimpleTable<T, N extends Limited, P extends Limited> {
 
   async list(filter: PageRequest = {}): Promise<Page<T>> {
     const { limit, offset } = pageOf(filter.page, filter.size);
-    const count = await this.ctx.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${this.table}`);
+    const count = await this.ctx.db.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${this.table}`);
     const rows = await this.ctx.db.query(`SELECT * FROM ${this.table} ORDER BY created_at, ${this.id} LIMIT ${limit} OFFSET ${offset}`);
     return { rows: rows.map((r) => this.row(r)), total: Number(count[0].n) };
   }
@@ -75,9 +81,7 @@ export class SqlBudgets extends SimpleTable<BudgetRecord, NewBudget, BudgetPatch
 
   async getMany(budgetIds: readonly string[]): Promise<BudgetRecord[]> {
     if (!budgetIds.length) return [];
-    const rows = await this.ctx.db.query('SELECT * FROM igw_budgets WHERE budget_id IN (SELECT jsonb_array_elements_text($1::jsonb))', [
-      JSON.stringify(budgetIds),
-    ]);
+    const rows = await this.ctx.db.query(`SELECT * FROM igw_budgets WHERE budget_id IN (${this.d.elements(1)})`, [JSON.stringify(budgetIds)]);
     return rows.map((r) => this.row(r));
   }
 
@@ -85,7 +89,7 @@ export class SqlBudgets extends SimpleTable<BudgetRecord, NewBudget, BudgetPatch
     const list = JSON.stringify(ids);
     for (const table of BUDGET_USERS) {
       const used = await this.ctx.db.query<{ budget_id: string }>(
-        `SELECT budget_id FROM ${table} WHERE budget_id IN (SELECT jsonb_array_elements_text($1::jsonb)) LIMIT 1`,
+        `SELECT budget_id FROM ${table} WHERE budget_id IN (${this.d.elements(1)}) LIMIT 1`,
         [list],
       );
       if (used.length) {

@@ -3,6 +3,7 @@ import { nextBoundaryAfter } from '../duration.ts';
 import { StoreError, type DailySpendQuery, type DailySpendRow, type NewSpendLog, type SpendEntity, type SpendGroupKey, type SpendLogQuery, type SpendLogRow, type SpendRepository } from '../types.ts';
 import { SPEND_LOG_COLUMNS, Where, fromRow } from './columns.ts';
 import type { RepoContext } from './context.ts';
+import type { Dialect } from './dialect.ts';
 import type { Sql } from './driver.ts';
 
 /** Table and id column of each entity that has a `spend` column, and the spend-log column naming it. */
@@ -16,15 +17,6 @@ const ENTITIES: Record<SpendEntity, { table: string; id: string; logColumn: keyo
 
 const GROUP_COLUMNS: readonly SpendGroupKey[] = ['model', 'api_key', 'team_id', 'user_id', 'organization_id', 'end_user', 'tag'];
 
-/** Grouping by tag expands each row into one per tag (`tag` is then a column of the query). */
-const TAG_EXPANSION = ' LEFT JOIN LATERAL jsonb_array_elements_text(tags) AS t(tag) ON true';
-
-/** jsonb_to_recordset column list for a batch of spend-log rows. */
-const RECORDSET = Object.entries(SPEND_LOG_COLUMNS)
-  .map(([name, kind]) => `${name} ${{ text: 'text', float: 'float8', int: 'int8', bool: 'boolean', json: 'jsonb', time: 'timestamptz' }[kind]}`)
-  .join(', ');
-const NAMES = Object.keys(SPEND_LOG_COLUMNS).join(', ');
-
 const DAY_MS = 86_400_000;
 
 export class SqlSpend implements SpendRepository {
@@ -34,25 +26,27 @@ export class SqlSpend implements SpendRepository {
     this.ctx = ctx;
   }
 
+  private get d(): Dialect {
+    return this.ctx.db.dialect;
+  }
+
   async insertSpendLogs(rows: readonly NewSpendLog[]): Promise<number> {
     if (!rows.length) return 0;
     const full = rows.map(complete);
+    const statements = this.d.insertMissing('igw_spend_logs', SPEND_LOG_COLUMNS, 'request_id', full);
     return this.ctx.db.transaction(async (tx) => {
-      const inserted = await tx.query<Pick<SpendLogRow, 'request_id'>>(
-        `INSERT INTO igw_spend_logs (${NAMES})
-         SELECT ${NAMES} FROM jsonb_to_recordset($1::jsonb) AS r(${RECORDSET})
-         ON CONFLICT (request_id) DO NOTHING RETURNING request_id`,
-        [JSON.stringify(full)],
-      );
-      const fresh = new Set(inserted.map((r) => r.request_id));
+      const fresh = new Set<string>();
+      for (const s of statements) {
+        for (const r of await tx.query<Pick<SpendLogRow, 'request_id'>>(s.text, s.params)) fresh.add(r.request_id);
+      }
       const counted = full.filter((r) => fresh.has(r.request_id) && r.spend !== 0);
       for (const entity of Object.keys(ENTITIES) as SpendEntity[]) await addSpend(tx, entity, counted);
-      return inserted.length;
+      return fresh.size;
     });
   }
 
   async listSpendLogs(query: SpendLogQuery = {}): Promise<SpendLogRow[]> {
-    const where = filters(query).eq('request_id', query.request_id);
+    const where = filters(this.d, query).eq('request_id', query.request_id);
     const limit = Math.min(Math.max(Math.trunc(query.limit ?? 100), 1), 10_000);
     const offset = Math.max(Math.trunc(query.offset ?? 0), 0);
     const rows = await this.ctx.db.query(
@@ -63,20 +57,23 @@ export class SqlSpend implements SpendRepository {
   }
 
   async dailySpend(query: DailySpendQuery): Promise<DailySpendRow[]> {
+    const d = this.d;
     const groups = GROUP_COLUMNS.filter((g) => query.group_by.includes(g));
-    const where = filters(query);
-    const day = `to_char(start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
-    const cols = groups.map((g) => `, ${g}`).join('');
+    const where = filters(d, query);
+    // Grouping by tag expands each row into one per tag; `tag` is then a column of the query.
+    const tags = groups.includes('tag') ? d.expand('tags') : null;
+    const cols = groups.map((g) => (g === 'tag' && tags ? `, ${tags.element} AS tag` : `, ${g}`)).join('');
+    // Sums and counts come back as numbers or (Postgres's bigint and numeric) as strings: Number() below.
     const rows = await this.ctx.db.query(
-      `SELECT ${day} AS date${cols},
-              sum(spend)::float8 AS spend,
-              sum(prompt_tokens)::float8 AS prompt_tokens,
-              sum(completion_tokens)::float8 AS completion_tokens,
-              sum(total_tokens)::float8 AS total_tokens,
-              count(*)::float8 AS requests,
-              count(*) FILTER (WHERE status = 'success')::float8 AS successful_requests,
-              count(*) FILTER (WHERE status <> 'success')::float8 AS failed_requests
-       FROM igw_spend_logs${groups.includes('tag') ? TAG_EXPANSION : ''} ${where}
+      `SELECT ${d.day('start_time')} AS date${cols},
+              ${d.floatSum('spend')} AS spend,
+              sum(prompt_tokens) AS prompt_tokens,
+              sum(completion_tokens) AS completion_tokens,
+              sum(total_tokens) AS total_tokens,
+              count(*) AS requests,
+              count(*) FILTER (WHERE status = 'success') AS successful_requests,
+              count(*) FILTER (WHERE status <> 'success') AS failed_requests
+       FROM igw_spend_logs${tags?.join ?? ''} ${where}
        GROUP BY 1${groups.map((_, i) => `, ${i + 2}`).join('')}
        ORDER BY 1${groups.map((g) => `, ${g}`).join('')}`,
       where.params,
@@ -92,27 +89,30 @@ export class SqlSpend implements SpendRepository {
   }
 
   async totalSpend(query: Omit<SpendLogQuery, 'limit' | 'offset'> = {}): Promise<number> {
-    const where = filters(query).eq('request_id', query.request_id);
-    const rows = await this.ctx.db.query<{ total: number | null }>(`SELECT sum(spend)::float8 AS total FROM igw_spend_logs ${where}`, where.params);
+    const d = this.d;
+    const where = filters(d, query).eq('request_id', query.request_id);
+    const rows = await this.ctx.db.query<{ total: number | null }>(`SELECT ${d.floatSum('spend')} AS total FROM igw_spend_logs ${where}`, where.params);
     return Number(rows[0].total ?? 0);
   }
 
   async resetDueBudgets(entity: SpendEntity, now: Date): Promise<string[]> {
     const { table, id } = ENTITIES[entity];
+    const d = this.d;
+    const at = d.value('time', now.toISOString());
     return this.ctx.db.transaction(async (tx) => {
       const due = await tx.query<{ id: string; budget_duration: string | null; budget_reset_at: Date | string }>(
         `SELECT ${id} AS id, budget_duration, budget_reset_at FROM ${table}
-         WHERE budget_reset_at IS NOT NULL AND budget_reset_at <= $1::timestamptz FOR UPDATE`,
-        [now.toISOString()],
+         WHERE budget_reset_at IS NOT NULL AND budget_reset_at <= ${d.param(1, 'time')}${d.forUpdate}`,
+        [at],
       );
       if (!due.length) return [];
-      const next = due.map((d) => ({ id: d.id, next: d.budget_duration ? safeNext(new Date(d.budget_reset_at), d.budget_duration, now) : null }));
+      const next = due.map((r) => ({ id: r.id, next: r.budget_duration ? safeNext(new Date(r.budget_reset_at), r.budget_duration, now) : null }));
       await tx.query(
-        `UPDATE ${table} AS t SET spend = 0, budget_reset_at = v.next, updated_at = $2::timestamptz
-         FROM jsonb_to_recordset($1::jsonb) AS v(id text, next timestamptz) WHERE t.${id} = v.id`,
-        [JSON.stringify(next), now.toISOString()],
+        `UPDATE ${table} AS t SET spend = 0, budget_reset_at = v.next, updated_at = ${d.param(2, 'time')}
+         FROM ${d.recordset(1, 'v', { id: 'text', next: 'time' })} WHERE t.${id} = v.id`,
+        [JSON.stringify(next), at],
       );
-      return due.map((d) => d.id);
+      return due.map((r) => r.id);
     });
   }
 }
@@ -167,23 +167,23 @@ async function addSpend(tx: Sql, entity: SpendEntity, rows: readonly SpendLogRow
   }
   if (!sums.size) return;
   await tx.query(
-    `UPDATE ${table} AS t SET spend = t.spend + v.amount FROM jsonb_to_recordset($1::jsonb) AS v(id text, amount float8) WHERE t.${id} = v.id`,
+    `UPDATE ${table} AS t SET spend = t.spend + v.amount FROM ${tx.dialect.recordset(1, 'v', { id: 'text', amount: 'float' })} WHERE t.${id} = v.id`,
     [JSON.stringify([...sums].map(([owner, amount]) => ({ id: owner, amount })))],
   );
 }
 
-function filters(q: Omit<SpendLogQuery, 'limit' | 'offset' | 'request_id'>): Where {
-  const where = new Where()
+function filters(d: Dialect, q: Omit<SpendLogQuery, 'limit' | 'offset' | 'request_id'>): Where {
+  const where = new Where(d)
     .eq('api_key', q.api_key)
     .eq('user_id', q.user_id)
     .eq('team_id', q.team_id)
     .anyOf('team_id', q.team_ids)
     .eq('organization_id', q.organization_id)
     .eq('end_user', q.end_user)
-    .eq('model', q.model);
-  if (q.tag !== undefined) where.raw('tags @> ?::jsonb', JSON.stringify([q.tag]));
-  if (q.start !== undefined) where.raw('start_time >= ?::timestamptz', boundary(q.start, false));
-  if (q.end !== undefined) where.raw('start_time < ?::timestamptz', boundary(q.end, true));
+    .eq('model', q.model)
+    .has('tags', q.tag);
+  if (q.start !== undefined) where.compare('start_time', '>=', 'time', boundary(q.start, false));
+  if (q.end !== undefined) where.compare('start_time', '<', 'time', boundary(q.end, true));
   return where;
 }
 
