@@ -1,6 +1,5 @@
 // Choosing the engine: Redis when a URL is given, else memory.
 import { MemoryState } from './memory.ts';
-import { RedisState } from './redis.ts';
 import type { StateBackend, StateOptions } from './types.ts';
 
 export interface OpenStateOptions extends StateOptions {
@@ -11,7 +10,8 @@ export interface OpenStateOptions extends StateOptions {
 }
 
 export async function openState(opts: OpenStateOptions = {}): Promise<StateBackend> {
-  if (opts.redisUrl) return RedisState.connect({ url: opts.redisUrl, prefix: opts.prefix, now: opts.now });
+  // Imported on demand: ioredis costs ~12 MB of memory that a gateway without Redis should not pay.
+  if (opts.redisUrl) return (await import('./redis.ts')).RedisState.connect({ url: opts.redisUrl, prefix: opts.prefix, now: opts.now });
   return new MemoryState({ now: opts.now });
 }
 

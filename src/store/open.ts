@@ -1,6 +1,5 @@
 // Choosing the engine: PostgreSQL when a database URL is given, else the embedded SQLite store (node:sqlite).
 import { join, resolve } from 'node:path';
-import { openPostgres } from './sql/postgres.ts';
 import { sqlStore } from './sql/sql-store.ts';
 import { openSqlite } from './sql/sqlite.ts';
 import type { Store } from './types.ts';
@@ -24,7 +23,7 @@ export interface StoreOptions {
 
 export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   if (opts.databaseUrl) {
-    return sqlStore(await openPostgres({ url: opts.databaseUrl, schema: opts.schema }), opts.now);
+    return sqlStore(await (await import('./sql/postgres.ts')).openPostgres({ url: opts.databaseUrl, schema: opts.schema }), opts.now);
   }
   const db = openSqlite(embeddedFile(opts));
   try {

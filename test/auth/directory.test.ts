@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { Authenticator, hashKey, InvalidationBus } from '../../src/auth/index.ts';
-import { RedisState } from '../../src/state/index.ts';
+import { RedisState } from '../../src/state/redis.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { startTestGateway } from '../helpers/gateway.ts';
 import { adminConfig, chat, client, TEST_DATABASE_URL } from '../admin/helpers.ts';

@@ -1,7 +1,8 @@
 // Building blocks for the limits tests: subjects with defaults, clocks, both state engines.
 import { Redis } from 'ioredis';
 import type { Subject } from '../../src/limits/index.ts';
-import { MemoryState, RedisState, type StateBackend } from '../../src/state/index.ts';
+import { MemoryState, type StateBackend } from '../../src/state/index.ts';
+import { RedisState } from '../../src/state/redis.ts';
 
 export const TEST_REDIS_URL = process.env.IGW_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -2,7 +2,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { RedisState } from '../../src/state/index.ts';
+import { RedisState } from '../../src/state/redis.ts';
 import { stateContract, testClock } from './contract.ts';
 
 export const TEST_REDIS_URL = process.env.IGW_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
