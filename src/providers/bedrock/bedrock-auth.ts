@@ -2,9 +2,9 @@
 // Order (reference §6.1): `litellm_params.api_key` (a Bedrock API key, sent as Bearer); explicit
 // `aws_access_key_id` + `aws_secret_access_key` (+ `aws_session_token`), SigV4; then the environment:
 // AWS_BEARER_TOKEN_BEDROCK, then AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.
-// SigV4 is @smithy/signature-v4 with the Node hash from @smithy/core, as the AWS SDK does it.
-import { Hash } from '@smithy/core/serde';
-import { SignatureV4 } from '@smithy/signature-v4';
+// SigV4 is @smithy/signature-v4 with the Node hash from @smithy/core, as the AWS SDK does it; both are
+// imported with the first signed request, so a gateway with no Bedrock deployment does not load them.
+import type { SignatureV4 } from '@smithy/signature-v4';
 import { GatewayError } from '../../canonical/index.ts';
 import type { ProviderSettings, SendOptions, Transport, UpstreamReply, UpstreamRequest } from '../types.ts';
 
@@ -40,7 +40,17 @@ export function bedrockAuthTransport(inner: Transport, auth: BedrockAuth, region
     const authorization = `Bearer ${auth.token}`;
     return { send: (req, opts) => inner.send({ ...req, headers: { ...req.headers, authorization } }, opts) };
   }
-  const signer = new SignatureV4({
+  let signer: Promise<SignatureV4> | undefined;
+  return {
+    async send(req: UpstreamRequest, opts: SendOptions): Promise<UpstreamReply> {
+      return inner.send(await signRequest(await (signer ??= createSigner(auth, region)), req), opts);
+    },
+  };
+}
+
+async function createSigner(auth: Extract<BedrockAuth, { kind: 'sigv4' }>, region: string): Promise<SignatureV4> {
+  const [{ Hash }, { SignatureV4 }] = await Promise.all([import('@smithy/core/serde'), import('@smithy/signature-v4')]);
+  return new SignatureV4({
     service: 'bedrock',
     region,
     sha256: Hash.bind(null, 'sha256'),
@@ -48,11 +58,6 @@ export function bedrockAuthTransport(inner: Transport, auth: BedrockAuth, region
       ? { accessKeyId: auth.accessKeyId, secretAccessKey: auth.secretAccessKey, sessionToken: auth.sessionToken }
       : { accessKeyId: auth.accessKeyId, secretAccessKey: auth.secretAccessKey },
   });
-  return {
-    async send(req: UpstreamRequest, opts: SendOptions): Promise<UpstreamReply> {
-      return inner.send(await signRequest(signer, req), opts);
-    },
-  };
 }
 
 /** SigV4 over method, escaped path, query, `host` and the other headers, and the body's SHA-256. */

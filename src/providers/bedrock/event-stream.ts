@@ -1,8 +1,10 @@
 // AWS event-stream messages (application/vnd.amazon.eventstream, reference §6.4) out of network chunks. The
 // codec of @smithy/core checks both CRCs, the lengths and parses the typed headers; this class only holds
 // bytes until a whole message (its first uint32 is the total length) is there, because a TCP read may carry
-// part of a message or several.
-import { EventStreamCodec } from '@smithy/core/event-streams';
+// part of a message or several. The codec is loaded on first use (a gateway with no Bedrock deployment never
+// loads it); the decoder is synchronous, so it is required rather than imported.
+import { createRequire } from 'node:module';
+import type { EventStreamCodec } from '@smithy/core/event-streams';
 
 export interface EventMessage {
   /** String-valued headers (`:message-type`, `:event-type`, `:exception-type`…); other types are dropped. */
@@ -12,7 +14,15 @@ export interface EventMessage {
 
 const utf8Decoder = new TextDecoder();
 const utf8Encoder = new TextEncoder();
-const codec = new EventStreamCodec((bytes) => utf8Decoder.decode(bytes), (text) => utf8Encoder.encode(text));
+let loaded: EventStreamCodec | undefined;
+
+function codec(): EventStreamCodec {
+  if (!loaded) {
+    const { EventStreamCodec } = createRequire(import.meta.url)('@smithy/core/event-streams') as typeof import('@smithy/core/event-streams');
+    loaded = new EventStreamCodec((bytes) => utf8Decoder.decode(bytes), (text) => utf8Encoder.encode(text));
+  }
+  return loaded;
+}
 
 /** A message larger than this is taken as a corrupt length, not buffered. */
 const MAX_MESSAGE = 24 * 1024 * 1024;
@@ -31,7 +41,7 @@ export class EventStreamReader {
       const total = view.getUint32(0, false);
       if (total < 16 || total > MAX_MESSAGE) throw new Error(`event-stream message length ${total} is out of range`);
       if (this.buffered.length - offset < total) break;
-      const decoded = codec.decode(this.buffered.subarray(offset, offset + total));
+      const decoded = codec().decode(this.buffered.subarray(offset, offset + total));
       out.push({ headers: stringHeaders(decoded.headers), body: decoded.body });
       offset += total;
     }
@@ -62,5 +72,5 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 export function encodeEventMessage(headers: Record<string, string>, body: Uint8Array): Uint8Array {
   const typed: Record<string, { type: 'string'; value: string }> = {};
   for (const [k, v] of Object.entries(headers)) typed[k] = { type: 'string', value: v };
-  return codec.encode({ headers: typed, body });
+  return codec().encode({ headers: typed, body });
 }

@@ -1,7 +1,8 @@
 // OAuth2 access tokens for Vertex AI, minted by google-auth-library: a service account's signed JWT is
 // exchanged at its token_uri (reference §5 "Vertex AI differences"), or Application Default Credentials
-// are used when no key is configured. The library caches a token until shortly before it expires.
-import { GoogleAuth, JWT } from 'google-auth-library';
+// are used when no key is configured. The library caches a token until shortly before it expires. It is
+// imported on the first token request: a gateway with no Vertex deployment does not carry it in memory.
+import type { GoogleAuth, JWT } from 'google-auth-library';
 import { GatewayError } from '../../canonical/index.ts';
 import type { ServiceAccount } from './vertex-credentials.ts';
 
@@ -13,6 +14,12 @@ export interface TokenSource {
 }
 
 export function serviceAccountTokens(sa: ServiceAccount): TokenSource {
+  let client: Promise<JWT> | undefined;
+  return { token: () => fetchToken(async () => (await (client ??= serviceAccountClient(sa))).getAccessToken()) };
+}
+
+async function serviceAccountClient(sa: ServiceAccount): Promise<JWT> {
+  const { JWT } = await import('google-auth-library');
   const client = new JWT({ email: sa.client_email, key: sa.private_key, keyId: sa.private_key_id, scopes: [SCOPE] });
   const tokenUri = sa.token_uri;
   if (tokenUri && tokenUri !== GOOGLE_TOKEN_URL) {
@@ -24,12 +31,13 @@ export function serviceAccountTokens(sa: ServiceAccount): TokenSource {
       },
     });
   }
-  return { token: () => fetchToken(() => client.getAccessToken()) };
+  return client;
 }
 
 export function applicationDefaultTokens(): TokenSource {
-  const auth = new GoogleAuth({ scopes: [SCOPE] });
-  return { token: () => fetchToken(() => auth.getAccessToken().then((token) => ({ token }))) };
+  let auth: Promise<GoogleAuth> | undefined;
+  const create = async (): Promise<GoogleAuth> => new (await import('google-auth-library')).GoogleAuth({ scopes: [SCOPE] });
+  return { token: () => fetchToken(async () => ({ token: await (await (auth ??= create())).getAccessToken() })) };
 }
 
 async function fetchToken(get: () => Promise<{ token?: string | null }>): Promise<string> {
