@@ -3,7 +3,7 @@
 // line at start-up and a warning in /model/info.
 import type { Usage } from '../canonical/index.ts';
 import type { DeploymentConfig } from '../config/types.ts';
-import { findCatalogPrice } from './catalog.ts';
+import { findCatalogPrice, prefetchCatalogPrices } from './catalog.ts';
 import { costNanos } from './cost.ts';
 import { usdToNanos, type Nanos } from './money.ts';
 import { hasOverrides, OVERRIDE_FIELDS, priceOverrides, type PriceOverrides } from './overrides.ts';
@@ -35,6 +35,11 @@ export class PriceBook {
 
   constructor(list: readonly DeploymentConfig[], warn: PriceWarningSink) {
     this.warn = warn;
+    // Wildcard entries look prices up while serving, so the catalogue is loaded in-process anyway; otherwise
+    // every lookup is answered at once, out of process (catalog.ts).
+    if (!list.some((cfg) => cfg.litellm_params.model.includes('*'))) {
+      prefetchCatalogPrices(list.map((cfg) => candidatesFor(cfg, cfg.litellm_params.model)).filter((c) => c !== undefined));
+    }
     for (const cfg of list) {
       if (!cfg.litellm_params.model.includes('*')) this.exact.set(cfg, this.resolve(cfg, cfg.litellm_params.model));
     }
@@ -92,8 +97,13 @@ export function resolvePrice(cfg: DeploymentConfig, providerModel: string): Depl
   return price;
 }
 
-/** `mock/` models are priced only from config, so tests and demos decide their own prices. */
 function catalogFor(cfg: DeploymentConfig, providerModel: string) {
+  const candidates = candidatesFor(cfg, providerModel);
+  return candidates ? findCatalogPrice(candidates) : undefined;
+}
+
+/** Catalogue names to try, best first. `mock/` models are priced only from config, so tests and demos decide their own prices. */
+function candidatesFor(cfg: DeploymentConfig, providerModel: string): string[] | undefined {
   const slash = providerModel.indexOf('/');
   const prefix = slash === -1 ? '' : providerModel.slice(0, slash);
   if (prefix === 'mock') return undefined;
@@ -104,7 +114,7 @@ function catalogFor(cfg: DeploymentConfig, providerModel: string) {
     candidates.push(base);
   }
   candidates.push(providerModel);
-  return findCatalogPrice(candidates);
+  return candidates;
 }
 
 function withOverrides(rates: TokenRates, o: PriceOverrides): TokenRates {
