@@ -1,5 +1,6 @@
 // The `igw` command: `igw [serve] --config FILE [--port 4000] [--host 127.0.0.1]`, `igw check --config FILE`.
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
 import { ConfigError, formatIssues, loadConfig, type LoadedConfig } from './config/index.ts';
 import { createLogger } from './observability/index.ts';
 import { StoreError } from './store/index.ts';
@@ -69,6 +70,8 @@ async function serve(args: CliArgs): Promise<void> {
   const loaded = await loadConfig(args.config, { mode: 'serve' });
   for (const w of loaded.warnings) logger.warn({ path: w.path, line: w.line }, w.message);
   const gateway = await startGateway(loaded, { port: args.port, host: args.host, logger, eagerStore: true });
+  // bin/igw.js held the young generation's growth off during start-up; traffic may grow it again.
+  setFlagsFromString('--semi-space-growth-factor=2');
   const stop = (signal: string): void => {
     logger.info({ signal }, 'shutting down');
     void gateway.close().then(() => logger.flush(() => process.exit(0)));
