@@ -31,7 +31,10 @@ export async function openPglite(dataDir: string | undefined, template?: PgliteT
     const cached = fresh && template ? readTemplate(template.key) : undefined;
     if (cached) {
       try {
-        return new PgliteDriver(await PGlite.create({ ...(dataDir ? { dataDir } : {}), loadDataDir: cached }), release);
+        const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), loadDataDir: cached });
+        // A template dumped from a data directory holds that process's igw.lock, now unpacked over ours.
+        if (dataDir) writeFileSync(join(dataDir, 'igw.lock'), String(process.pid));
+        return new PgliteDriver(db, release);
       } catch {
         // A damaged template: build the database the slow way below, and the template again.
         if (dataDir) {
