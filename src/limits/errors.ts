@@ -32,8 +32,8 @@ function resetNote(s: Subject): string {
 }
 
 /** 401 as LiteLLM answers it, naming the model and the list it may use. */
-export function modelNotAllowed(who: 'key' | 'team' | 'user', id: string, allowed: readonly string[], model: string): GatewayError {
-  const subject = who === 'key' ? 'key' : `${who === 'team' ? 'Team' : 'User'}=${id}`;
+export function modelNotAllowed(who: 'key' | 'team' | 'user' | 'organization', id: string, allowed: readonly string[], model: string): GatewayError {
+  const subject = who === 'key' ? 'key' : `${WHO[who]}=${id}`;
   const list = `[${allowed.map((m) => `'${m}'`).join(', ')}]`;
   return new GatewayError({
     status: 401,
