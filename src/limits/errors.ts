@@ -45,13 +45,14 @@ export function modelNotAllowed(who: 'key' | 'team' | 'user' | 'organization', i
   });
 }
 
-export function endUserBlocked(id: string): GatewayError {
+/** `field`: where the request named the end-user (OpenAI's `user`, Anthropic's `metadata.user_id`). */
+export function endUserBlocked(id: string, field = 'user'): GatewayError {
   return new GatewayError({
     status: 403,
     kind: 'permission',
     code: 'end_user_blocked',
-    param: 'user',
-    message: `End-user '${id}' is blocked. Unblock it with POST /customer/unblock.`,
+    param: field,
+    message: `End-user '${id}' (the request's ${field}) is blocked. An admin can unblock it with POST /customer/unblock.`,
   });
 }
 

@@ -10,10 +10,13 @@ import { checkModelAccess, endUserBlocked, subjectsOf, type Admission, type Limi
 import { formatUsd, totalTokens, usageFromOpenAI, type PriceBook, type SpendWriter } from '../../spend/index.ts';
 import type { BudgetRecord, EndUserRecord } from '../../store/index.ts';
 import type { Principal } from '../../auth/index.ts';
-import { takeRequestMeta, type RequestMeta } from './request-meta.ts';
+import { takeRequestMeta, type EndUserField, type RequestMeta } from './request-meta.ts';
 import { spendRow } from './spend-row.ts';
 
 export type CallType = 'chat.completions' | 'messages' | 'embeddings';
+
+/** The end-user of a request (budgets, blocking, spend attribution): OpenAI's `user`, Anthropic's `metadata.user_id`. */
+const END_USER_FIELD: Readonly<Record<CallType, EndUserField>> = { 'chat.completions': 'user', embeddings: 'user', messages: 'metadata.user_id' };
 
 export interface GovernedRequest {
   callType: CallType;
@@ -103,12 +106,12 @@ export class Governance {
   /** Model access, end-user, budgets, rate limits: throws the refusal, or admits (and sets rate-limit headers). */
   async preCall(ctx: GovernedContext, request: GovernedRequest): Promise<GovernedCall> {
     const { principal } = ctx;
-    const meta = takeRequestMeta(request.body, ctx.req.headers);
+    const meta = takeRequestMeta(request.body, ctx.req.headers, END_USER_FIELD[request.callType]);
     const call: GovernedCall = { callType: request.callType, model: request.model, served: request.model, meta, startedAt: this.parts.now(), admission: null, charge: null, counted: null, settled: false };
     ctx.governed = call;
     checkModelAccess(principal, request.model);
     const endUser = meta.endUser && this.parts.storeInUse(principal) ? await this.parts.endUser(meta.endUser) : null;
-    if (endUser?.record.blocked) throw endUserBlocked(endUser.record.user_id);
+    if (endUser?.record.blocked) throw endUserBlocked(endUser.record.user_id, END_USER_FIELD[request.callType]);
     const budgets = endUser?.budget ? { [endUser.budget.budget_id]: endUser.budget } : undefined;
     call.admission = await this.parts.limiter.admit(subjectsOf(principal, endUser?.record ?? null, budgets), request.model);
     const { headers, softBudget } = call.admission;
