@@ -21,8 +21,10 @@ export interface Accumulator {
 }
 
 export interface BudgetState {
-  /** Where the request's cost is added after the call. */
+  /** Where the request's cost is added after the call: the subjects' own budgets. */
   accumulators: Accumulator[];
+  /** Their budgets for the model (model_max_budget): charged only when that model serves the request. */
+  modelAccumulators: Accumulator[];
   /** Subjects at or over their soft budget. */
   softBudget: SubjectKind[];
 }
@@ -41,6 +43,14 @@ interface Check {
   maxNanos: number | null;
   softNanos: number | null;
   model?: string;
+}
+
+/** What one check() reads: the accumulators, the budgets to judge, the seeds to write first. */
+interface Plan {
+  out: BudgetState;
+  checks: Check[];
+  seeds: Promise<unknown>[];
+  now: number;
 }
 
 /** Old periods' accumulators outlive their period by this much, then expire. */
@@ -64,27 +74,45 @@ export class BudgetLedger {
 
   /** Throws 400 `budget_exceeded` when a subject is at or over a budget that applies to this request. */
   async check(subjects: readonly Subject[], model: string, now: number): Promise<BudgetState> {
-    const out: BudgetState = { accumulators: [], softBudget: [] };
-    const checks: Check[] = [];
-    const seeds: Promise<unknown>[] = [];
+    const plan = newPlan(now);
     for (const s of subjects) {
-      const { period, key } = this.periodOf(s, now);
-      const acc = accumulator(key, period, now);
-      out.accumulators.push(acc);
-      if (!this.seeded.has(acc.key)) seeds.push(this.seed(acc, storedSpendFor(s, period)));
-      if (s.maxBudget !== null || s.softBudget !== null) checks.push({ subject: s, key: acc.key, maxNanos: nanos(s.maxBudget), softNanos: nanos(s.softBudget) });
-      const modelMax = s.modelMaxBudget[model];
-      if (modelMax === undefined) continue;
-      const modelAcc = accumulator(modelSpendKey(s, model, period), period, now);
-      out.accumulators.push(modelAcc);
-      if (!this.seeded.has(modelAcc.key)) seeds.push(this.modelSpend(s, model, period.startsAt).then((usd) => this.seed(modelAcc, usd)));
-      checks.push({ subject: s, key: modelAcc.key, maxNanos: nanos(modelMax), softNanos: null, model });
+      const cached = this.periodOf(s, now);
+      this.planOwn(plan, s, cached);
+      this.planModel(plan, s, model, cached.period);
     }
-    if (seeds.length > 0) await Promise.all(seeds);
-    if (checks.length === 0) return out;
-    const totals = await this.state.getAccumulators(checks.map((c) => c.key));
-    for (let i = 0; i < checks.length; i++) this.judge(checks[i], totals[i], out);
-    return out;
+    return this.run(plan);
+  }
+
+  /** Only the subjects' budgets for `model` (model_max_budget): a fallback to another model is about to serve. */
+  async checkModel(subjects: readonly Subject[], model: string, now: number): Promise<BudgetState> {
+    const plan = newPlan(now);
+    for (const s of subjects) this.planModel(plan, s, model, this.periodOf(s, now).period);
+    return this.run(plan);
+  }
+
+  private planOwn(plan: Plan, s: Subject, cached: CachedPeriod): void {
+    const acc = accumulator(cached.key, cached.period, plan.now);
+    plan.out.accumulators.push(acc);
+    if (!this.seeded.has(acc.key)) plan.seeds.push(this.seed(acc, storedSpendFor(s, cached.period)));
+    if (s.maxBudget !== null || s.softBudget !== null) plan.checks.push({ subject: s, key: acc.key, maxNanos: nanos(s.maxBudget), softNanos: nanos(s.softBudget) });
+  }
+
+  private planModel(plan: Plan, s: Subject, model: string, period: BudgetPeriod): void {
+    const modelMax = s.modelMaxBudget[model];
+    if (modelMax === undefined) return;
+    const acc = accumulator(modelSpendKey(s, model, period), period, plan.now);
+    plan.out.modelAccumulators.push(acc);
+    if (!this.seeded.has(acc.key)) plan.seeds.push(this.modelSpend(s, model, period.startsAt).then((usd) => this.seed(acc, usd)));
+    plan.checks.push({ subject: s, key: acc.key, maxNanos: nanos(modelMax), softNanos: null, model });
+  }
+
+  /** Seeds what is new, reads every budget judged, and throws the first refusal. */
+  private async run(plan: Plan): Promise<BudgetState> {
+    if (plan.seeds.length > 0) await Promise.all(plan.seeds);
+    if (plan.checks.length === 0) return plan.out;
+    const totals = await this.state.getAccumulators(plan.checks.map((c) => c.key));
+    for (let i = 0; i < plan.checks.length; i++) this.judge(plan.checks[i], totals[i], plan.out);
+    return plan.out;
   }
 
   /** Adds the request's cost to every accumulator; returns the new totals in order. */
@@ -132,6 +160,10 @@ export class BudgetLedger {
     await this.state.seedAccumulator(acc.key, Math.round(usd * 1e9), acc.ttlMs);
     remember(this.seeded, acc.key);
   }
+}
+
+function newPlan(now: number): Plan {
+  return { out: { accumulators: [], modelAccumulators: [], softBudget: [] }, checks: [], seeds: [], now };
 }
 
 function accumulator(key: string, period: BudgetPeriod, now: number): Accumulator {

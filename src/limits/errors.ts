@@ -32,8 +32,8 @@ function resetNote(s: Subject): string {
 }
 
 /** 401 as LiteLLM answers it, naming the model and the list it may use. */
-export function modelNotAllowed(who: 'key' | 'team' | 'user', id: string, allowed: readonly string[], model: string): GatewayError {
-  const subject = who === 'key' ? 'key' : `${who === 'team' ? 'Team' : 'User'}=${id}`;
+export function modelNotAllowed(who: 'key' | 'team' | 'user' | 'organization', id: string, allowed: readonly string[], model: string): GatewayError {
+  const subject = who === 'key' ? 'key' : `${WHO[who]}=${id}`;
   const list = `[${allowed.map((m) => `'${m}'`).join(', ')}]`;
   return new GatewayError({
     status: 401,
@@ -45,13 +45,14 @@ export function modelNotAllowed(who: 'key' | 'team' | 'user', id: string, allowe
   });
 }
 
-export function endUserBlocked(id: string): GatewayError {
+/** `field`: where the request named the end-user (OpenAI's `user`, Anthropic's `metadata.user_id`). */
+export function endUserBlocked(id: string, field = 'user'): GatewayError {
   return new GatewayError({
     status: 403,
     kind: 'permission',
     code: 'end_user_blocked',
-    param: 'user',
-    message: `End-user '${id}' is blocked. Unblock it with POST /customer/unblock.`,
+    param: field,
+    message: `End-user '${id}' (the request's ${field}) is blocked. An admin can unblock it with POST /customer/unblock.`,
   });
 }
 

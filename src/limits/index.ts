@@ -1,5 +1,5 @@
 // Rate limits, budgets and model access over the state backend (DESIGN.md "pre-call checks").
-export { Limiter, type Admission, type LimiterOptions } from './limiter.ts';
+export { Limiter, type Admission, type LimiterOptions, type ModelHold } from './limiter.ts';
 export { subjectsOf, type Caller, type Subject, type SubjectKind } from './subjects.ts';
 export { checkModelAccess, allows } from './model-access.ts';
 export { endUserBlocked } from './errors.ts';

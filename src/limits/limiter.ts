@@ -5,18 +5,29 @@ import type { Logger } from '../observability/index.ts';
 import type { SlotSpec, StateBackend } from '../state/index.ts';
 import { BudgetLedger, type Accumulator, type ModelSpendSource } from './budgets.ts';
 import { rateLimited } from './errors.ts';
-import { rateLimitHeaders, requestWindows, windowRefusal } from './rate-limits.ts';
+import { keyModelHeaders, rateLimitHeaders, requestWindows, windowRefusal, type TokenWindow } from './rate-limits.ts';
 import { parallelKey } from './state-keys.ts';
 import type { Subject, SubjectKind } from './subjects.ts';
 
 /** What admit() reserved for one request; hand it back to charge() and release(). */
 export interface Admission {
+  /** The parties it was admitted for: a fallback's per-model limits are theirs too. */
+  subjects: readonly Subject[];
   accumulators: Accumulator[];
-  tokenWindows: { key: string; windowMs: number }[];
+  tokenWindows: TokenWindow[];
   slots: string[];
   /** Rate-limit headers for the response. */
   headers: Record<string, string>;
   softBudget: SubjectKind[];
+  /** The per-model limits of the model that serves the request; admitModel() moves them to a fallback. */
+  model: ModelHold;
+}
+
+/** The per-model part of an admission (model_max_budget, model_tpm_limit): charged for the model that served. */
+export interface ModelHold {
+  model: string;
+  accumulators: Accumulator[];
+  tokenWindows: TokenWindow[];
 }
 
 export interface LimiterOptions {
@@ -26,8 +37,8 @@ export interface LimiterOptions {
   modelSpend?: ModelSpendSource;
 }
 
-function nothingHeld(): Admission {
-  return { accumulators: [], tokenWindows: [], slots: [], headers: {}, softBudget: [] };
+function nothingHeld(model: string): Admission {
+  return { subjects: [], accumulators: [], tokenWindows: [], slots: [], headers: {}, softBudget: [], model: { model, accumulators: [], tokenWindows: [] } };
 }
 
 export class Limiter {
@@ -41,10 +52,18 @@ export class Limiter {
 
   /** Throws the refusal (400 budget_exceeded, 429) or returns what the request holds. */
   async admit(subjects: readonly Subject[], model: string): Promise<Admission> {
-    if (subjects.length === 0) return nothingHeld();
+    if (subjects.length === 0) return nothingHeld(model);
     const now = this.state.now();
     const budget = await this.budgets.check(subjects, model, now);
-    const admission: Admission = { accumulators: budget.accumulators, tokenWindows: [], slots: [], headers: {}, softBudget: budget.softBudget };
+    const admission: Admission = {
+      subjects,
+      accumulators: budget.accumulators,
+      tokenWindows: [],
+      slots: [],
+      headers: {},
+      softBudget: budget.softBudget,
+      model: { model, accumulators: budget.modelAccumulators, tokenWindows: [] },
+    };
     if (subjects.some((s) => s.parallel !== null)) await this.acquireSlots(subjects, admission);
     const windows = requestWindows(subjects, model);
     if (windows.specs.length === 0) return admission;
@@ -54,15 +73,43 @@ export class Limiter {
       throw windowRefusal(result, windows.meta, now);
     }
     admission.tokenWindows = windows.tokenWindows;
+    admission.model.tokenWindows = windows.modelTokenWindows;
     admission.headers = rateLimitHeaders(result.windows, windows.meta, now);
     return admission;
   }
 
-  /** After the call: its cost into every budget accumulator, its tokens into every tpm window. */
+  /**
+   * A fallback to `model` is about to serve the admitted request: that model's budgets and rate limits
+   * (model_max_budget, model_rpm_limit, model_tpm_limit) are checked, its request windows counted, and it
+   * becomes the model charged after the call. Throws the refusal and leaves the admission as it was; returns
+   * LiteLLM's per-model headers for the response.
+   */
+  async admitModel(admission: Admission, model: string): Promise<Record<string, string>> {
+    const subjects = admission.subjects;
+    if (subjects.length === 0) {
+      admission.model = { model, accumulators: [], tokenWindows: [] };
+      return {};
+    }
+    const now = this.state.now();
+    const budget = await this.budgets.checkModel(subjects, model, now);
+    const windows = requestWindows(subjects, model, 'model');
+    let headers: Record<string, string> = {};
+    if (windows.specs.length > 0) {
+      const result = await this.state.consumeWindows(windows.specs);
+      if (!result.allowed) throw windowRefusal(result, windows.meta, now);
+      headers = keyModelHeaders(result.windows, windows.meta);
+    }
+    admission.model = { model, accumulators: budget.modelAccumulators, tokenWindows: windows.modelTokenWindows };
+    return headers;
+  }
+
+  /** After the call: its cost into every budget accumulator, its tokens into every tpm window (the served model's). */
   async charge(admission: Admission, costNanos: number, tokens: number): Promise<void> {
-    const work: Promise<unknown>[] = [this.budgets.charge(admission.accumulators, costNanos)];
-    if (tokens > 0 && admission.tokenWindows.length > 0) {
-      work.push(this.state.consumeWindows(admission.tokenWindows.map((w) => ({ key: w.key, windowMs: w.windowMs, amount: tokens }))));
+    const accumulators = [...admission.accumulators, ...admission.model.accumulators];
+    const tokenWindows = [...admission.tokenWindows, ...admission.model.tokenWindows];
+    const work: Promise<unknown>[] = [this.budgets.charge(accumulators, costNanos)];
+    if (tokens > 0 && tokenWindows.length > 0) {
+      work.push(this.state.consumeWindows(tokenWindows.map((w) => ({ key: w.key, windowMs: w.windowMs, amount: tokens }))));
     }
     await Promise.all(work);
   }

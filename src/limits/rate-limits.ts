@@ -19,18 +19,29 @@ export interface WindowMeta {
   model?: string;
 }
 
+/** A tokens window, charged after the call with the tokens used. */
+export interface TokenWindow {
+  key: string;
+  windowMs: number;
+}
+
 export interface RequestWindows {
   specs: WindowSpec[];
   meta: WindowMeta[];
-  /** Token windows, charged after the call. */
-  tokenWindows: { key: string; windowMs: number }[];
+  /** The subjects' own token windows (tpm_limit). */
+  tokenWindows: TokenWindow[];
+  /** Their token windows for this model (model_tpm_limit). */
+  modelTokenWindows: TokenWindow[];
 }
 
-export function requestWindows(subjects: readonly Subject[], model: string): RequestWindows {
-  const out: RequestWindows = { specs: [], meta: [], tokenWindows: [] };
+/** `all`: every window the request falls under; `model`: only the per-model ones (a fallback to another model). */
+export type WindowScope = 'all' | 'model';
+
+export function requestWindows(subjects: readonly Subject[], model: string, scope: WindowScope = 'all'): RequestWindows {
+  const out: RequestWindows = { specs: [], meta: [], tokenWindows: [], modelTokenWindows: [] };
   for (const s of subjects) {
-    if (s.rpm !== null) addRequests(out, s, s.rpm, 'rpm_limit');
-    if (s.tpm !== null) addTokens(out, s, s.tpm, 'tpm_limit');
+    if (scope === 'all' && s.rpm !== null) addRequests(out, s, s.rpm, 'rpm_limit');
+    if (scope === 'all' && s.tpm !== null) addTokens(out, s, s.tpm, 'tpm_limit');
     const modelRpm = s.modelRpm[model];
     if (modelRpm !== undefined) addRequests(out, s, modelRpm, 'model_rpm_limit', model);
     const modelTpm = s.modelTpm[model];
@@ -49,7 +60,7 @@ function addTokens(out: RequestWindows, s: Subject, value: number, limit: LimitN
   // Amount 0 refuses when count > limit; the rule is count >= limit, so the window is given limit - 1.
   out.specs.push({ key, windowMs: WINDOW_MS, amount: 0, limit: value - 1 });
   out.meta.push({ subject: s, limit, value, unit: 'tokens', model });
-  out.tokenWindows.push({ key, windowMs: WINDOW_MS });
+  (model === undefined ? out.tokenWindows : out.modelTokenWindows).push({ key, windowMs: WINDOW_MS });
 }
 
 /** The 429 for a refused consumeWindows, naming the limit that refused. */
@@ -66,7 +77,7 @@ export function windowRefusal(result: WindowResult, meta: readonly WindowMeta[],
  * `refused`: that window is reported with nothing remaining.
  */
 export function rateLimitHeaders(windows: readonly WindowCount[], meta: readonly WindowMeta[], now: number, refused = -1): Record<string, string> {
-  const headers: Record<string, string> = {};
+  const headers = keyModelHeaders(windows, meta, refused);
   const tightest: Partial<Record<WindowMeta['unit'], { value: number; remaining: number; resetAt: number }>> = {};
   for (let i = 0; i < meta.length; i++) {
     const m = meta[i];
@@ -74,7 +85,6 @@ export function rateLimitHeaders(windows: readonly WindowCount[], meta: readonly
     const remaining = i === refused ? 0 : Math.max(0, m.value - w.count);
     const best = tightest[m.unit];
     if (!best || remaining < best.remaining) tightest[m.unit] = { value: m.value, remaining, resetAt: w.resetAt };
-    if (m.model !== undefined && m.subject.kind === 'key') headers[`x-litellm-key-remaining-${m.unit}-${headerSafe(m.model)}`] = String(remaining);
   }
   for (const unit of ['requests', 'tokens'] as const) {
     const t = tightest[unit];
@@ -82,6 +92,18 @@ export function rateLimitHeaders(windows: readonly WindowCount[], meta: readonly
     headers[`x-ratelimit-limit-${unit}`] = String(t.value);
     headers[`x-ratelimit-remaining-${unit}`] = String(t.remaining);
     headers[`x-ratelimit-reset-${unit}`] = formatReset(t.resetAt - now);
+  }
+  return headers;
+}
+
+/** LiteLLM's `x-litellm-key-remaining-{requests,tokens}-<model>`: what is left of the key's per-model limits. */
+export function keyModelHeaders(windows: readonly WindowCount[], meta: readonly WindowMeta[], refused = -1): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < meta.length; i++) {
+    const m = meta[i];
+    if (m.model === undefined || m.subject.kind !== 'key') continue;
+    const remaining = i === refused ? 0 : Math.max(0, m.value - windows[i].count);
+    headers[`x-litellm-key-remaining-${m.unit}-${headerSafe(m.model)}`] = String(remaining);
   }
   return headers;
 }

@@ -1,5 +1,5 @@
 // The parties a request is charged to and limited by: its key, the key's user, team and organization, and the
-// end-user named in the request's `user` field. Each one's effective limits are its own fields, falling back
+// end-user named in the request's `user` field (Anthropic's `metadata.user_id` on /v1/messages). Each one's effective limits are its own fields, falling back
 // field by field to the shared budget row it references (`budget_id`), as LiteLLM does.
 import type { BudgetRecord, EndUserRecord, KeyRecord, LimitFields, OrganizationRecord, PerModel, TeamRecord, UserRecord } from '../store/index.ts';
 

@@ -12,9 +12,12 @@ export type Attempt<T> = (d: Deployment, signal: AbortSignal) => Promise<T>;
 export interface AttemptRecord {
   deployment: string;
   model: string;
-  outcome: 'ok' | ErrorKind | 'cancelled';
+  /** `skipped`: a fallback model group the caller may not use; `deployment` then names the group. */
+  outcome: 'ok' | ErrorKind | 'cancelled' | 'skipped';
   ms: number;
   hedge?: boolean;
+  /** Why it was skipped: the refusal's code. */
+  skipReason?: string;
 }
 
 /** A resolved attempt that still holds its in-flight slot until `done` is called. */

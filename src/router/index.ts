@@ -29,6 +29,11 @@ export interface RouteRequest {
   fallbacks?: RequestFallbacks;
   /** The request's own `num_retries` (LiteLLM accepts it in the body). */
   numRetries?: number;
+  /**
+   * Asked before each fallback model group is tried (the requested one is checked before routing): a
+   * GatewayError skips the group, which is listed in the attempt log and never called.
+   */
+  admitFallback?: (model: string) => Promise<void>;
 }
 
 export interface Routed<T> {
@@ -85,6 +90,7 @@ export class ModelRouter {
       tried.add(model);
       const group = this.groups.get(model);
       if (!group) continue; // a fallback naming an unknown model is reported at start-up
+      if (model !== req.model && !(await fallbackAdmitted(model, req, records))) continue;
       try {
         const won = await this.runGroup(group, req, attempt, records);
         return { value: won.value, deployment: won.deployment, model, attempts: records, finish: won.done };
@@ -163,14 +169,36 @@ export class ModelRouter {
   }
 }
 
+/** Whether the caller may fall back to `model`; a refusal is recorded as a skipped group. */
+async function fallbackAdmitted(model: string, req: RouteRequest, records: AttemptRecord[]): Promise<boolean> {
+  if (!req.admitFallback) return true;
+  try {
+    await req.admitFallback(model);
+    return true;
+  } catch (err) {
+    if (!(err instanceof GatewayError)) throw err;
+    records.push({ deployment: model, model, outcome: 'skipped', ms: 0, skipReason: err.code ?? err.kind });
+    return false;
+  }
+}
+
 /** The last error, annotated with what igw tried; igw has spent its retries, so the SDKs should not add theirs. */
 function exhausted(err: GatewayError, records: AttemptRecord[]): GatewayError {
-  const headers: Record<string, string> = { ...err.headers, 'x-igw-attempts': String(records.length) };
+  const upstream = upstreamAttempts(records);
+  const headers: Record<string, string> = { ...err.headers, 'x-igw-attempts': String(upstream) };
   if (records.length > 0) headers['x-igw-attempt-log'] = attemptLog(records);
-  if (records.length > 1) headers['x-should-retry'] = 'false';
+  if (upstream > 1) headers['x-should-retry'] = 'false';
   return new GatewayError({ status: err.status, kind: err.kind, code: err.code, type: err.type, param: err.param, message: err.message, headers });
 }
 
+/** Calls made upstream: every record but the skipped fallback groups. */
+export function upstreamAttempts(records: readonly AttemptRecord[]): number {
+  let n = 0;
+  for (const r of records) if (r.outcome !== 'skipped') n++;
+  return n;
+}
+
+/** `id=outcome, …`; a hedge is marked `(hedge)`, a skipped group carries its reason: `gpt-4o=skipped(budget_exceeded)`. */
 export function attemptLog(records: readonly AttemptRecord[]): string {
-  return records.map((r) => `${r.deployment}=${r.outcome}${r.hedge ? '(hedge)' : ''}`).join(', ');
+  return records.map((r) => `${r.deployment}=${r.outcome}${r.hedge ? '(hedge)' : ''}${r.skipReason ? `(${r.skipReason})` : ''}`).join(', ');
 }

@@ -10,7 +10,7 @@ import type { Deployment } from '../router/index.ts';
 import type { GatewayDeps, RequestContext } from './context.ts';
 import { sendJson } from './http.ts';
 import { jsonAttempt, streamAttempt } from './openai/upstream-call.ts';
-import { noteRouting, usageTokens } from './routed.ts';
+import { fallbackGate, noteRouting, usageTokens } from './routed.ts';
 import type { ChatSurface, ChatView, RelayOutcome } from './surface.ts';
 import { pumpTranslatedStream } from './translated-stream.ts';
 
@@ -31,7 +31,14 @@ export async function serveChat(ctx: RequestContext, deps: GatewayDeps, surface:
     plans.set(d, plan);
     return plan.request;
   };
-  const route = { model: view.model, stream: view.stream, signal: ctx.signal, fallbacks: view.fallbacks, numRetries: view.numRetries };
+  const route = {
+    model: view.model,
+    stream: view.stream,
+    signal: ctx.signal,
+    fallbacks: view.fallbacks,
+    numRetries: view.numRetries,
+    admitFallback: fallbackGate(ctx, deps),
+  };
   if (view.stream) {
     const routed = await deps.router.execute(route, streamAttempt(build));
     noteRouting(ctx, routed);

@@ -169,6 +169,40 @@ describe('/organization/*', () => {
     assert.equal(del.body[0].organization_id, 'o-acme');
   });
 
+  test('member_delete (DELETE, LiteLLM\'s shape): by user_id or user_email; the removed membership is returned', async () => {
+    await api.post('/organization/new', { organization_id: 'o-md', organization_alias: 'MD' });
+    await api.post('/user/new', { user_id: 'u-gina', user_email: 'gina@example.com', auto_create_key: false });
+    const added = await api.post('/organization/member_add', { organization_id: 'o-md', member: [{ role: 'internal_user', user_id: 'u-gina' }, { role: 'org_admin', user_id: 'u-hal' }] });
+    assert.equal(added.status, 200, JSON.stringify(added.body));
+    const byEmail = await api.call('DELETE', '/organization/member_delete', { organization_id: 'o-md', user_email: 'gina@example.com' });
+    assert.equal(byEmail.status, 200, JSON.stringify(byEmail.body));
+    assert.deepEqual(byEmail.body, { organization_id: 'o-md', user_id: 'u-gina', user_role: 'internal_user' });
+    const byId = await api.post('/organization/member_delete', { organization_id: 'o-md', user_id: 'u-hal' });
+    assert.deepEqual(byId.body, { organization_id: 'o-md', user_id: 'u-hal', user_role: 'org_admin' });
+    assert.deepEqual((await api.get('/organization/info?organization_id=o-md')).body.members, []);
+    assert.deepEqual((await api.get('/user/info?user_id=u-gina')).body.user_info.organization_memberships, [], 'the user is kept, without the membership');
+    const again = await api.call('DELETE', '/organization/member_delete', { organization_id: 'o-md', user_id: 'u-hal' });
+    assert.equal(again.status, 404);
+    assert.deepEqual([errorOf(again).code, errorOf(again).param], ['organization_member_not_found', 'user_id']);
+    assert.equal(errorOf(again).message, "User 'u-hal' is not a member of organization 'o-md'.");
+  });
+
+  test('member_delete: bad input', async () => {
+    await api.post('/organization/new', { organization_id: 'o-mdx', organization_alias: 'MDX' });
+    const noOrg = await api.call('DELETE', '/organization/member_delete', { user_id: 'u-x' });
+    assert.deepEqual([noOrg.status, errorOf(noOrg).param], [400, 'organization_id']);
+    const noMember = await api.call('DELETE', '/organization/member_delete', { organization_id: 'o-mdx' });
+    assert.deepEqual([noMember.status, errorOf(noMember).param], [400, 'user_id']);
+    assert.match(errorOf(noMember).message, /'user_id' or 'user_email'/);
+    const wrongType = await api.call('DELETE', '/organization/member_delete', { organization_id: 'o-mdx', user_id: 42 });
+    assert.deepEqual([wrongType.status, errorOf(wrongType).param], [400, 'user_id']);
+    const unknownOrg = await api.call('DELETE', '/organization/member_delete', { organization_id: 'ghost', user_id: 'u-x' });
+    assert.deepEqual([unknownOrg.status, errorOf(unknownOrg).code], [404, 'organization_not_found']);
+    const unknownEmail = await api.call('DELETE', '/organization/member_delete', { organization_id: 'o-mdx', user_email: 'nobody@example.com' });
+    assert.deepEqual([unknownEmail.status, errorOf(unknownEmail).param], [404, 'user_email']);
+    assert.equal((await api.call('DELETE', '/organization/member_delete', 'not json')).status, 400);
+  });
+
   test('bad input', async () => {
     assert.equal(errorOf(await api.post('/organization/new', {})).param, 'organization_alias');
     assert.equal(errorOf(await api.post('/organization/new', { organization_alias: 5 })).param, 'organization_alias');

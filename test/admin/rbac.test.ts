@@ -193,6 +193,29 @@ describe('organization admin: the teams of its organization', () => {
     ok(await api.post('/team/delete', { team_ids: ['tO'] }, k));
   });
 
+  test('member_delete: an org_admin removes members of its organization; others are refused with 403', async () => {
+    ok(await api.post('/organization/new', { organization_id: 'o2', organization_alias: 'Org Two' }));
+    ok(await api.post('/organization/member_add', { organization_id: 'o2', member: { role: 'internal_user', user_id: 'u-int' } }));
+    ok(await api.post('/organization/member_add', { organization_id: 'o1', member: { role: 'internal_user', user_id: 'u-ta-member' } }));
+    denied(await api.call('DELETE', '/organization/member_delete', { organization_id: 'o1', user_id: 'u-ta-member' }, keyOf['u-int']), /Only a proxy_admin or an org_admin of 'o1' can remove members; the caller is user 'u-int' \(role internal_user\)/);
+    denied(await api.call('DELETE', '/organization/member_delete', { organization_id: 'o1', user_id: 'u-ta-member' }, keyOf['u-viewer']), /Only a proxy_admin or an org_admin of 'o1' can remove members/);
+    denied(await api.call('DELETE', '/organization/member_delete', { organization_id: 'o1', user_id: 'u-ta-member' }, noUserKey), /the caller is a key with no user/);
+    denied(await api.call('DELETE', '/organization/member_delete', { organization_id: 'o2', user_id: 'u-int' }, keyOf['u-orgadmin']), /org_admin of 'o2'/);
+    ok(await api.call('DELETE', '/organization/member_delete', { organization_id: 'o1', user_id: 'u-ta-member' }, keyOf['u-orgadmin']));
+    ok(await api.call('DELETE', '/organization/member_delete', { organization_id: 'o2', user_id: 'u-int' }, keyOf['u-padmin']));
+  });
+
+  test('a removed org_admin loses its rights at once', async () => {
+    const created = await api.post('/user/new', { user_id: 'u-former-admin', user_role: 'internal_user' });
+    ok(created);
+    const k: string = created.body.key;
+    ok(await api.post('/organization/member_add', { organization_id: 'o1', member: { role: 'org_admin', user_id: 'u-former-admin' } }));
+    ok(await api.call('PATCH', '/organization/update', { organization_id: 'o1', rpm_limit: 11 }, k));
+    ok(await api.call('DELETE', '/organization/member_delete', { organization_id: 'o1', user_id: 'u-former-admin' }));
+    denied(await api.call('PATCH', '/organization/update', { organization_id: 'o1', rpm_limit: 12 }, k), /Only a proxy_admin or an org_admin of 'o1' can update it/);
+    denied(await api.get('/organization/info?organization_id=o1', k), /may not read organization 'o1'/);
+  });
+
   test('organization info is only for its members', async () => {
     denied(await api.get('/organization/info?organization_id=o1', keyOf['u-tb-admin']), /may not read organization 'o1': only its members and admins can/);
     denied(await api.call('PATCH', '/organization/update', { organization_id: 'o1', rpm_limit: 1 }, keyOf['u-tb-admin']), /Only a proxy_admin or an org_admin of 'o1' can update it/);

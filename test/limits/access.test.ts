@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Principal } from '../../src/auth/principal.ts';
 import { GatewayError } from '../../src/canonical/index.ts';
 import { checkModelAccess, currentPeriod, subjectsOf } from '../../src/limits/index.ts';
-import type { BudgetRecord, EndUserRecord, KeyRecord, LimitFields, TeamRecord, UserRecord } from '../../src/store/index.ts';
+import type { BudgetRecord, EndUserRecord, KeyRecord, LimitFields, OrganizationRecord, TeamRecord, UserRecord } from '../../src/store/index.ts';
 
 const now = '2026-03-10T12:00:00.000Z';
 const limits: LimitFields = {
@@ -90,6 +90,16 @@ test('a personal key is bounded by its user\'s list; master and open callers by 
   checkModelAccess(principal({ kind: 'master', key: null }), 'anything');
   checkModelAccess(principal({ key: key({ models: ['*'] }) }), 'anything');
   checkModelAccess(principal({ key: key({ models: ['all-proxy-models'] }) }), 'anything');
+});
+
+test('an organization\'s list bounds every key in it, with or without a team', () => {
+  const org: OrganizationRecord = { ...limits, organization_id: 'o1', organization_alias: 'Acme', models: ['gpt-4o', 'openai/*'], spend: 0, metadata: {}, members: [], teams: [], created_at: now, updated_at: now };
+  checkModelAccess(principal({ organization: org }), 'openai/gpt-4.1');
+  const err = denied(() => checkModelAccess(principal({ key: key({ models: ['claude'] }), organization: org }), 'claude'));
+  assert.equal(err.type, 'key_model_access_denied');
+  assert.equal(err.message, "Organization=Acme not allowed to access model. This organization can only access models=['gpt-4o', 'openai/*']. Tried to access claude");
+  denied(() => checkModelAccess(principal({ key: key({ team_id: 't1' }), team: team({ models: ['claude'] }), organization: org }), 'claude'));
+  checkModelAccess(principal({ organization: { ...org, models: [] } }), 'claude');
 });
 
 test('subjects: key, user, team, organization and end-user, with budget rows filling null fields', () => {

@@ -185,6 +185,44 @@ for (const engine of STATE_ENGINES) {
       assert.equal(w.count, 1);
     });
 
+    test('admitModel (a fallback): the new model\'s budget and windows are checked and counted, and it is the one charged', async () => {
+      const key = [subject({ rpm: 10, modelMaxBudget: { a: 0.01, b: 0.002 }, modelRpm: { b: 2 }, modelTpm: { a: 100, b: 100 } })];
+      const adm = await limiter.admit(key, 'a');
+      const headers = await limiter.admitModel(adm, 'b');
+      assert.deepEqual(headers, { 'x-litellm-key-remaining-requests-b': '1', 'x-litellm-key-remaining-tokens-b': '100' });
+      assert.equal(adm.model.model, 'b');
+      await limiter.charge(adm, 2_000_000, 40);
+      await limiter.release(adm);
+      const [rpm, rpmA, rpmB, tpmA, tpmB] = await state.peekWindows(
+        ['rpm:key:k1', 'rpm:key:k1:model:a', 'rpm:key:k1:model:b', 'tpm:key:k1:model:a', 'tpm:key:k1:model:b'].map((k) => ({ key: k, windowMs: 60_000 })),
+      );
+      assert.deepEqual([rpm.count, rpmA.count, rpmB.count], [1, 0, 1], 'the fallback takes one unit of b\'s window, none of the key\'s again');
+      assert.deepEqual([tpmA.count, tpmB.count], [0, 40], 'the tokens count for b, which served');
+      const overB = await refusal(limiter.admit(key, 'b'));
+      assert.match(overB.message, /model=b/, 'b\'s budget was charged');
+      await limiter.admit(key, 'a'); // a's was not
+    });
+
+    test('admitModel refuses over the new model\'s budget or window, and leaves the admission as it was', async () => {
+      const key = [subject({ modelMaxBudget: { b: 0.001 }, modelRpm: { c: 1 } })];
+      await spend(key, 1_000_000, 'b');
+      const adm = await limiter.admit(key, 'a');
+      const overBudget = await refusal(limiter.admitModel(adm, 'b'));
+      assert.equal(overBudget.type, 'budget_exceeded');
+      assert.equal(adm.model.model, 'a');
+      await limiter.admitModel(await limiter.admit(key, 'a'), 'c');
+      const overRpm = await refusal(limiter.admitModel(adm, 'c'));
+      assert.equal(overRpm.status, 429);
+      assert.match(overRpm.message, /1 requests per minute to c \(model_rpm_limit\)/);
+      assert.equal(adm.model.model, 'a');
+    });
+
+    test('admitModel for a caller with no limits (the master key) only moves the model', async () => {
+      const adm = await limiter.admit([], 'a');
+      assert.deepEqual(await limiter.admitModel(adm, 'b'), {});
+      assert.equal(adm.model.model, 'b');
+    });
+
     test('ids with separators cannot reach another subject\'s counters', async () => {
       const a = [subject({ kind: 'user', id: 'a:model:x', maxBudget: 0.001 })];
       const b = [subject({ kind: 'user', id: 'a', modelMaxBudget: { x: 0.001 } })];

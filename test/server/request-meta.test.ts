@@ -36,3 +36,15 @@ test('bad shapes are a 400 naming the field; oversized metadata is not stored', 
   assert.equal(takeRequestMeta({ user: '' }, {}).endUser, null);
   assert.equal(takeRequestMeta({ user: 42 }, {}).endUser, null);
 });
+
+test('on /v1/messages the end-user is metadata.user_id, which stays in the body for the provider', () => {
+  const body: Record<string, unknown> = { metadata: { user_id: 'cust-7', tags: ['t'] }, user: 'not-anthropic' };
+  const meta = takeRequestMeta(body, {}, 'metadata.user_id');
+  assert.equal(meta.endUser, 'cust-7');
+  assert.deepEqual(meta.tags, ['t']);
+  assert.deepEqual(body.metadata, { user_id: 'cust-7' });
+  assert.equal(takeRequestMeta({ metadata: { user_id: '' } }, {}, 'metadata.user_id').endUser, null);
+  assert.equal(takeRequestMeta({ metadata: { user_id: 7 } }, {}, 'metadata.user_id').endUser, null);
+  assert.equal(takeRequestMeta({ user: 'cust-8' }, {}, 'metadata.user_id').endUser, null, 'a stray `user` field is not Anthropic\'s end-user');
+  assert.throws(() => takeRequestMeta({ metadata: 'cust-9' }, {}, 'metadata.user_id'), (e: unknown) => e instanceof GatewayError && e.param === 'metadata');
+});

@@ -5,7 +5,8 @@ import type { Handler } from '../context.ts';
 import { budgetDelete, budgetInfo, budgetList, budgetNew, budgetUpdate } from './budgets.ts';
 import { customerBlock, customerDelete, customerInfo, customerList, customerNew, customerUnblock, customerUpdate } from './customers.ts';
 import { keyBlock, keyDelete, keyGenerate, keyInfo, keyList, keyRegenerate, keyUnblock, keyUpdate } from './keys.ts';
-import { organizationDelete, organizationInfo, organizationList, organizationMemberAdd, organizationNew, organizationUpdate } from './organizations.ts';
+import { organizationMemberAdd, organizationMemberDelete } from './organization-members.ts';
+import { organizationDelete, organizationInfo, organizationList, organizationNew, organizationUpdate } from './organizations.ts';
 import { globalSpendReport, spendLogs, spendTags } from './spend.ts';
 import { teamBlock, teamDelete, teamInfo, teamList, teamMemberAdd, teamMemberDelete, teamNew, teamUnblock, teamUpdate } from './teams.ts';
 import { userDelete, userInfo, userList, userNew, userUpdate } from './users.ts';
@@ -43,6 +44,8 @@ export const ADMIN_ROUTES: readonly (readonly [Method, string, Handler])[] = [
   ['POST', '/organization/delete', organizationDelete],
   ['GET', '/organization/list', organizationList],
   ['POST', '/organization/member_add', organizationMemberAdd],
+  ['DELETE', '/organization/member_delete', organizationMemberDelete],
+  ['POST', '/organization/member_delete', organizationMemberDelete],
   ['POST', '/customer/new', customerNew],
   ['GET', '/customer/info', customerInfo],
   ['POST', '/customer/update', customerUpdate],

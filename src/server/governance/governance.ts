@@ -10,10 +10,13 @@ import { checkModelAccess, endUserBlocked, subjectsOf, type Admission, type Limi
 import { formatUsd, totalTokens, usageFromOpenAI, type PriceBook, type SpendWriter } from '../../spend/index.ts';
 import type { BudgetRecord, EndUserRecord } from '../../store/index.ts';
 import type { Principal } from '../../auth/index.ts';
-import { takeRequestMeta, type RequestMeta } from './request-meta.ts';
+import { takeRequestMeta, type EndUserField, type RequestMeta } from './request-meta.ts';
 import { spendRow } from './spend-row.ts';
 
 export type CallType = 'chat.completions' | 'messages' | 'embeddings';
+
+/** The end-user of a request (budgets, blocking, spend attribution): OpenAI's `user`, Anthropic's `metadata.user_id`. */
+const END_USER_FIELD: Readonly<Record<CallType, EndUserField>> = { 'chat.completions': 'user', embeddings: 'user', messages: 'metadata.user_id' };
 
 export interface GovernedRequest {
   callType: CallType;
@@ -45,7 +48,10 @@ export interface GovernedContext {
 /** One request's governance state, kept on its context. */
 export interface GovernedCall {
   callType: CallType;
+  /** The model name the client asked for. */
   model: string;
+  /** The model group that serves it: `model`, or the fallback admitted last. Spend is recorded against it. */
+  served: string;
   meta: RequestMeta;
   /** Epoch ms, on the state backend's clock. */
   startedAt: number;
@@ -100,21 +106,35 @@ export class Governance {
   /** Model access, end-user, budgets, rate limits: throws the refusal, or admits (and sets rate-limit headers). */
   async preCall(ctx: GovernedContext, request: GovernedRequest): Promise<GovernedCall> {
     const { principal } = ctx;
-    const meta = takeRequestMeta(request.body, ctx.req.headers);
-    const call: GovernedCall = { callType: request.callType, model: request.model, meta, startedAt: this.parts.now(), admission: null, charge: null, counted: null, settled: false };
+    const meta = takeRequestMeta(request.body, ctx.req.headers, END_USER_FIELD[request.callType]);
+    const call: GovernedCall = { callType: request.callType, model: request.model, served: request.model, meta, startedAt: this.parts.now(), admission: null, charge: null, counted: null, settled: false };
     ctx.governed = call;
     checkModelAccess(principal, request.model);
     const endUser = meta.endUser && this.parts.storeInUse(principal) ? await this.parts.endUser(meta.endUser) : null;
-    if (endUser?.record.blocked) throw endUserBlocked(endUser.record.user_id);
+    if (endUser?.record.blocked) throw endUserBlocked(endUser.record.user_id, END_USER_FIELD[request.callType]);
     const budgets = endUser?.budget ? { [endUser.budget.budget_id]: endUser.budget } : undefined;
     call.admission = await this.parts.limiter.admit(subjectsOf(principal, endUser?.record ?? null, budgets), request.model);
     const { headers, softBudget } = call.admission;
-    for (const name in headers) ctx.res.setHeader(name, headers[name]);
+    setHeaders(ctx, headers);
     if (softBudget.length > 0) {
       ctx.res.setHeader('x-igw-soft-budget-exceeded', softBudget.join(','));
       ctx.log.softBudget = softBudget;
     }
     return call;
+  }
+
+  /**
+   * Before the router falls back to another model group: the caller must be allowed to call it, and its
+   * per-model budget and rate limits (model_max_budget, model_rpm_limit, model_tpm_limit) must admit the
+   * request, which then counts against them instead of the model asked for. Throws the refusal: the router
+   * skips the group. Reads the cached records and the state backend only, as preCall does.
+   */
+  async admitFallback(ctx: GovernedContext, model: string): Promise<void> {
+    checkModelAccess(ctx.principal, model);
+    const call = ctx.governed;
+    if (!call || call.settled) return;
+    if (call.admission) setHeaders(ctx, await this.parts.limiter.admitModel(call.admission, model));
+    call.served = model;
   }
 
   /**
@@ -194,7 +214,8 @@ export class Governance {
         principal: ctx.principal,
         meta: call.meta,
         callType: call.callType,
-        model: call.model,
+        model: call.served,
+        requestedModel: call.model,
         deployment: o.deployment,
         usage: o.charge?.usage,
         costNanos: o.charge?.nanos ?? 0,
@@ -208,12 +229,21 @@ export class Governance {
   }
 }
 
+function setHeaders(ctx: GovernedContext, headers: Record<string, string>): void {
+  if (ctx.res.headersSent) return;
+  for (const name in headers) ctx.res.setHeader(name, headers[name]);
+}
+
 function isCanonical(usage: unknown): usage is Usage {
   return typeof usage === 'object' && usage !== null && typeof (usage as Usage).inputTokens === 'number';
 }
 
-/** A failed routing lists its tries in `x-igw-attempt-log` (`id=outcome, …`): the last is the request's deployment. */
+/**
+ * A failed routing lists its tries in `x-igw-attempt-log` (`id=outcome, …`): the last one called is the
+ * request's deployment (fallback groups listed as `name=skipped(…)` were not called).
+ */
 function lastAttempted(header: unknown): string | null {
-  const last = typeof header === 'string' ? header.split(', ').at(-1) : undefined;
-  return last?.includes('=') ? last.slice(0, last.lastIndexOf('=')) : null;
+  const entries = typeof header === 'string' ? header.split(', ') : [];
+  const last = entries.findLast((e) => e.includes('=') && !e.includes('=skipped'));
+  return last ? last.slice(0, last.lastIndexOf('=')) : null;
 }

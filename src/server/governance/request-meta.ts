@@ -1,7 +1,8 @@
 // What a request says about itself for spend reporting: tags (`metadata.tags` in the body, or the
 // `x-igw-tags` / LiteLLM `x-litellm-tags` header, comma-separated), free-form metadata, and the end-user (the
-// `user` field). `metadata` is also an OpenAI parameter, so it is still sent upstream, less `tags` (an array,
-// which OpenAI would refuse); LiteLLM's own `litellm_metadata` is igw's alone and is taken out of the body.
+// OpenAI `user` field; Anthropic's `metadata.user_id` on /v1/messages). `metadata` is also an OpenAI and an
+// Anthropic parameter, so it is still sent upstream, less `tags` (an array, which the providers would refuse);
+// LiteLLM's own `litellm_metadata` is igw's alone and is taken out of the body.
 import type { IncomingHttpHeaders } from 'node:http';
 import { badRequest } from '../../canonical/index.ts';
 
@@ -11,13 +12,17 @@ export interface RequestMeta {
   endUser: string | null;
 }
 
+/** Where a dialect names the end-user: OpenAI's `user`, Anthropic's `metadata.user_id`. */
+export type EndUserField = 'user' | 'metadata.user_id';
+
 const TAG_HEADERS = ['x-igw-tags', 'x-litellm-tags'] as const;
 const MAX_TAGS = 50;
 const MAX_TAG_LENGTH = 200;
 /** A spend-log row keeps at most this much request metadata (JSON characters). */
 const MAX_METADATA_CHARS = 16_384;
 
-export function takeRequestMeta(body: Record<string, unknown>, headers: IncomingHttpHeaders): RequestMeta {
+export function takeRequestMeta(body: Record<string, unknown>, headers: IncomingHttpHeaders, endUserField: EndUserField = 'user'): RequestMeta {
+  const endUser = endUserOf(body, endUserField);
   const tags = new Set<string>();
   const metadata: Record<string, unknown> = {};
   for (const field of ['litellm_metadata', 'metadata'] as const) {
@@ -36,8 +41,17 @@ export function takeRequestMeta(body: Record<string, unknown>, headers: Incoming
     else if (bodyTags !== undefined) withoutTags(body, rest);
   }
   for (const h of TAG_HEADERS) for (const t of headerValues(headers[h])) addTag(tags, t);
-  const user = body.user;
-  return { tags: [...tags], metadata: bounded(metadata), endUser: typeof user === 'string' && user.length > 0 ? user : null };
+  return { tags: [...tags], metadata: bounded(metadata), endUser };
+}
+
+/** The end-user id, when the field holds a non-empty string (the provider validates the rest). */
+function endUserOf(body: Record<string, unknown>, field: EndUserField): string | null {
+  const value = field === 'user' ? body.user : anthropicUserId(body.metadata);
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+function anthropicUserId(metadata: unknown): unknown {
+  return typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>).user_id : undefined;
 }
 
 /** The body's `metadata` less `tags`, or none when tags were all it had. */

@@ -13,7 +13,10 @@ export interface RowFacts {
   principal: Principal;
   meta: RequestMeta;
   callType: string;
+  /** The model group that served (or was last tried). */
   model: string;
+  /** The model the client asked for; kept in `metadata.requested_model` when a fallback served. */
+  requestedModel: string;
   deployment: string | null;
   usage: Usage | undefined;
   costNanos: number;
@@ -29,6 +32,7 @@ export function spendRow(f: RowFacts): NewSpendLog {
   const u = f.usage;
   const metadata: Record<string, unknown> = { ...f.meta.metadata };
   if (key?.key_alias) metadata.key_alias = key.key_alias;
+  if (f.requestedModel !== f.model) metadata.requested_model = f.requestedModel;
   return {
     request_id: rowId(f, metadata),
     api_key: key?.token ?? '',

@@ -7,7 +7,7 @@ import type { OpenAIEmbeddingList, UpstreamRequest } from '../../providers/index
 import type { Attempt, Deployment } from '../../router/index.ts';
 import type { GatewayDeps, RequestContext } from '../context.ts';
 import { readJsonObject, sendJson } from '../http.ts';
-import { noteRouting, totalTokens } from '../routed.ts';
+import { fallbackGate, noteRouting, totalTokens } from '../routed.ts';
 import { jsonAttempt } from './upstream-call.ts';
 import { validateEmbeddingsRequest } from './validate.ts';
 
@@ -24,7 +24,7 @@ export async function embeddings(ctx: RequestContext, deps: GatewayDeps): Promis
   const view = validateEmbeddingsRequest(body);
   ctx.log.model = view.model;
   await deps.governance.preCall(ctx, { callType: 'embeddings', model: view.model, body });
-  const route = { model: view.model, stream: false, signal: ctx.signal };
+  const route = { model: view.model, stream: false, signal: ctx.signal, admitFallback: fallbackGate(ctx, deps) };
   const routed = await deps.router.execute(route, embeddingsAttempt(body));
   noteRouting(ctx, routed);
   const answer = routed.value;
