@@ -154,7 +154,9 @@ function complete(r: NewSpendLog): SpendLogRow {
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out as Partial<T>;
 }
 
 /** Adds the batch's spend to each entity row it names: one UPDATE per entity kind. */

@@ -22,8 +22,12 @@ interface SqliteErrorLike {
   message?: string;
 }
 
+const STORED_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /** A time as stored: ISO-8601 UTC with milliseconds. Anything Date cannot read is the caller's fault. */
 function isoTime(v: unknown): string {
+  // Already in the stored form (spend-log rows, every one of them): as it is.
+  if (typeof v === 'string' && STORED_TIME.test(v) && !Number.isNaN(Date.parse(v))) return v;
   const t = v instanceof Date ? v.getTime() : typeof v === 'string' || typeof v === 'number' ? new Date(v).getTime() : Number.NaN;
   if (Number.isNaN(t)) throw new StoreError('invalid', `'${String(v)}' is not a time (use an ISO-8601 time)`);
   return new Date(t).toISOString();
