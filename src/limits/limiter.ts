@@ -105,6 +105,7 @@ export class Limiter {
 
   /** After the call: its cost into every budget accumulator, its tokens into every tpm window (the served model's). */
   async charge(admission: Admission, costNanos: number, tokens: number): Promise<void> {
+    if (admission.subjects.length === 0) return;
     const accumulators = [...admission.accumulators, ...admission.model.accumulators];
     const tokenWindows = [...admission.tokenWindows, ...admission.model.tokenWindows];
     const work: Promise<unknown>[] = [this.budgets.charge(accumulators, costNanos)];

@@ -88,6 +88,7 @@ function routeMissing(method: string, path: string): GatewayError {
 }
 
 function logRequest(ctx: RequestContext, deps: GatewayDeps): void {
+  if (!deps.logger.isLevelEnabled('info')) return;
   const { req, res, log } = ctx;
   deps.logger.info(
     {

@@ -190,6 +190,8 @@ export class Governance {
 
   /** Cost into the budgets, tokens into the tpm windows, slots back: all issued at once. */
   private async count(ctx: GovernedContext, admission: Admission, charge: Charge): Promise<void> {
+    // The master key (and any caller without budgets or limits) holds nothing to count or give back.
+    if (admission.subjects.length === 0) return;
     const charged = this.parts.limiter.charge(admission, charge.nanos, totalTokens(charge.usage)).catch((err: unknown) => {
       // The provider has answered and will bill; the spend-log row still records the spend.
       this.parts.logger.error({ err, requestId: ctx.requestId }, 'could not add the request to its budget and rate-limit counters');
