@@ -69,6 +69,7 @@ export class RedisState implements StateBackend {
   private readonly clock: () => number;
   private subscriber: Redis | undefined;
   private readonly handlers = new Map<string, Set<(message: string) => void>>();
+  private readonly reconnectListeners = new Set<() => void>();
 
   private constructor(redis: Redis, prefix: string, clock: () => number) {
     this.redis = redis;
@@ -191,6 +192,11 @@ export class RedisState implements StateBackend {
     };
   }
 
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
   async bumpVersion(name: string): Promise<number> {
     return this.redis.incr(versionKey(name));
   }
@@ -211,6 +217,17 @@ export class RedisState implements StateBackend {
     sub.on('error', () => {});
     sub.on('message', (channel: string, message: string) => {
       for (const h of this.handlers.get(channel) ?? []) h(message);
+    });
+    let connected = false;
+    sub.on('ready', () => {
+      if (!connected) {
+        connected = true;
+        return;
+      }
+      // ioredis subscribes again right after 'ready'; a PING queued behind those SUBSCRIBEs answers once they
+      // hold, so listeners re-read only when nothing more can be missed.
+      const notify = (): void => this.reconnectListeners.forEach((l) => l());
+      setImmediate(() => void sub.ping().then(notify, () => {})); // failed: another 'ready' will follow
     });
     this.subscriber = sub;
     await sub.connect();
