@@ -82,8 +82,13 @@ export class RedisState implements StateBackend {
     const prefix = opts.prefix ?? 'igw:';
     const redis = new Redis(opts.url, { keyPrefix: prefix, lazyConnect: true, connectTimeout: 10_000, maxRetriesPerRequest: 2 });
     redis.on('error', () => {});
-    await redis.connect();
-    await redis.ping();
+    try {
+      await redis.connect();
+      await redis.ping();
+    } catch (err) {
+      redis.disconnect(); // else ioredis keeps reconnecting, and the process never exits
+      throw err;
+    }
     return new RedisState(redis, prefix, opts.now ?? Date.now);
   }
 

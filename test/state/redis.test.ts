@@ -1,4 +1,6 @@
 // The state contract on Redis (127.0.0.1:6379), under a key prefix of its own per run.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
@@ -6,6 +8,7 @@ import { RedisState } from '../../src/state/index.ts';
 import { stateContract, testClock } from './contract.ts';
 
 export const TEST_REDIS_URL = process.env.IGW_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const run = promisify(execFile);
 const prefix = `igw-test:${process.pid}:${Date.now().toString(36)}:`;
 
 stateContract('redis', (clock) => RedisState.connect({ url: TEST_REDIS_URL, prefix, now: clock.now }));
@@ -30,6 +33,14 @@ test('two replicas on one Redis share windows and see each other\'s invalidation
     await a.close();
     await b.close();
   }
+});
+
+test('an unreachable Redis: connect() rejects, and leaves no client reconnecting that would keep the process alive', async () => {
+  const index = new URL('../../src/state/index.ts', import.meta.url).href;
+  const script = `const { RedisState } = await import(${JSON.stringify(index)});
+    await RedisState.connect({ url: 'redis://127.0.0.1:1' }).then(() => console.log('connected'), (e) => console.log('rejected', e.message));`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000 });
+  assert.match(stdout, /^rejected /);
 });
 
 after(async () => {
