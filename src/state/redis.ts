@@ -193,7 +193,9 @@ export class RedisState implements StateBackend {
       const current = this.handlers.get(full);
       if (!current?.delete(onMessage) || current.size > 0) return;
       this.handlers.delete(full);
-      await sub.unsubscribe(full).catch(() => {});
+      // Not while the connection is down: ioredis would hold the call through its reconnect attempts (seconds),
+      // and the channel, without handlers now, is harmless.
+      if (sub.status === 'ready') await sub.unsubscribe(full).catch(() => {});
     };
   }
 
@@ -212,7 +214,7 @@ export class RedisState implements StateBackend {
 
   async close(): Promise<void> {
     this.handlers.clear();
-    await Promise.all([this.redis.quit().catch(() => {}), this.subscriber?.quit().catch(() => {})]);
+    await Promise.all([closeClient(this.redis), this.subscriber && closeClient(this.subscriber)]);
   }
 
   private async subscriberConnection(): Promise<Redis> {
@@ -249,6 +251,13 @@ export class RedisState implements StateBackend {
       return this.redis.eval(lua, keys.length, ...keys, ...args);
     }
   }
+}
+
+/** QUIT lets the replies in flight arrive. A connection that is down has none, and a QUIT queued behind its
+ * offline commands would wait out the retries, fail, and leave ioredis reconnecting forever. */
+async function closeClient(client: Redis): Promise<void> {
+  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+  else client.disconnect();
 }
 
 const shas = new Map<string, string>();
