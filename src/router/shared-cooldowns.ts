@@ -1,4 +1,4 @@
-// Cooldowns across replicas (docs/routing.md "Circuit breaker"), as LiteLLM shares them through Redis. Each
+// Cooldowns across replicas (docs/routing.md "Across replicas"), as LiteLLM shares them through Redis. Each
 // replica routes on its own in-memory breakers, so no request waits on the network; this connects them
 // through the state backend, off the hot path. A replica whose breaker trips writes `cooldown:<deployment
 // id>` (expiring with the cooldown) and publishes the change; every replica applies the others' changes to its
