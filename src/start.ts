@@ -4,7 +4,7 @@ import { Authenticator } from './auth/index.ts';
 import { openBackends } from './backends.ts';
 import type { LoadedConfig } from './config/index.ts';
 import { createLogger, type Logger } from './observability/index.ts';
-import { ModelRouter, referencedModels, routerOptions } from './router/index.ts';
+import { CooldownSharing, ModelRouter, referencedModels, routerOptions } from './router/index.ts';
 import { createGateway, startBackgroundHealthChecks, type Gateway } from './server/index.ts';
 import { createGovernance, type GovernanceOptions, type GovernanceService } from './server/governance/index.ts';
 
@@ -47,6 +47,12 @@ export async function startGateway(loaded: LoadedConfig, opts: StartOptions): Pr
     schema: opts.schema,
     statePrefix: opts.statePrefix,
   });
+  // One process has nothing to share its cooldowns with; replicas share them through Redis.
+  const sharing =
+    backends.state.engine === 'memory'
+      ? undefined
+      : new CooldownSharing(router.cooldowns, backends.state, { ids: router.groups.deploymentIds(), logger });
+  await sharing?.start();
   const gs = config.general_settings;
   const governance = createGovernance({
     modelList: config.model_list,
@@ -76,6 +82,7 @@ export async function startGateway(loaded: LoadedConfig, opts: StartOptions): Pr
     await closeServer();
     // Every acknowledged request's spend-log row reaches the store before it closes.
     await governance.close();
+    await sharing?.stop();
     await backends.close();
   };
   let port: number;
@@ -83,6 +90,7 @@ export async function startGateway(loaded: LoadedConfig, opts: StartOptions): Pr
     port = await gateway.listen(opts.port, opts.host);
   } catch (err) {
     await governance.close();
+    await sharing?.stop();
     await backends.close();
     throw err;
   }

@@ -53,10 +53,17 @@ export class ModelGroups {
     return this.groups.get(model) ?? this.wildcardGroup(model);
   }
 
+  /** Every deployment id this config gives, including those of wildcard groups not built yet. */
+  deploymentIds(): string[] {
+    const ids = this.all().flatMap((g) => g.usable.map((d) => d.id));
+    for (const w of this.wildcards) ids.push(...w.entries.map(deploymentId));
+    return ids;
+  }
+
   private build(name: string, entries: DeploymentConfig[], providerModel: (cfg: DeploymentConfig) => string): Group {
     const group: Group = { name, usable: [], unusable: [] };
     entries.forEach((cfg, i) => {
-      const built = buildDeployment(cfg, cfg.model_info.id ?? `${cfg.model_name}.${i}`, providerModel(cfg), this.defaults);
+      const built = buildDeployment(cfg, deploymentId(cfg, i), providerModel(cfg), this.defaults);
       if (built instanceof GatewayError) group.unusable.push(built);
       else group.usable.push(built);
     });
@@ -79,6 +86,13 @@ export class ModelGroups {
     }
     return undefined;
   }
+}
+
+/** `model_info.id`, else `<model_name>.<n>` (n: its place among the entries of that name): the same in every
+ * process with the same config, so replicas can name a deployment to each other. A wildcard entry's id is
+ * shared by every model it serves. */
+function deploymentId(cfg: DeploymentConfig, i: number): string {
+  return cfg.model_info.id ?? `${cfg.model_name}.${i}`;
 }
 
 export function modelNotFound(model: string, names: string[]): GatewayError {

@@ -21,6 +21,7 @@ export type { RequestFallbacks } from './fallbacks.ts';
 export type { Group } from './groups.ts';
 export { routerOptions, type RouterOptions } from './settings.ts';
 export { referencedModels } from './fallbacks.ts';
+export { CooldownSharing, type CooldownSharingOptions } from './shared-cooldowns.ts';
 
 export interface RouteRequest {
   model: string;

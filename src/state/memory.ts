@@ -137,6 +137,10 @@ export class MemoryState implements StateBackend {
     };
   }
 
+  onReconnect(): () => void {
+    return () => {}; // one process never loses its own bus
+  }
+
   async bumpVersion(name: string): Promise<number> {
     const [v] = await this.addAccumulators([{ key: versionKey(name), amount: 1 }]);
     return v;

@@ -69,6 +69,7 @@ export class RedisState implements StateBackend {
   private readonly clock: () => number;
   private subscriber: Redis | undefined;
   private readonly handlers = new Map<string, Set<(message: string) => void>>();
+  private readonly reconnectListeners = new Set<() => void>();
 
   private constructor(redis: Redis, prefix: string, clock: () => number) {
     this.redis = redis;
@@ -81,8 +82,13 @@ export class RedisState implements StateBackend {
     const prefix = opts.prefix ?? 'igw:';
     const redis = new Redis(opts.url, { keyPrefix: prefix, lazyConnect: true, connectTimeout: 10_000, maxRetriesPerRequest: 2 });
     redis.on('error', () => {});
-    await redis.connect();
-    await redis.ping();
+    try {
+      await redis.connect();
+      await redis.ping();
+    } catch (err) {
+      redis.disconnect(); // else ioredis keeps reconnecting, and the process never exits
+      throw err;
+    }
     return new RedisState(redis, prefix, opts.now ?? Date.now);
   }
 
@@ -187,8 +193,15 @@ export class RedisState implements StateBackend {
       const current = this.handlers.get(full);
       if (!current?.delete(onMessage) || current.size > 0) return;
       this.handlers.delete(full);
-      await sub.unsubscribe(full).catch(() => {});
+      // Not while the connection is down: ioredis would hold the call through its reconnect attempts (seconds),
+      // and the channel, without handlers now, is harmless.
+      if (sub.status === 'ready') await sub.unsubscribe(full).catch(() => {});
     };
+  }
+
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
   }
 
   async bumpVersion(name: string): Promise<number> {
@@ -201,7 +214,7 @@ export class RedisState implements StateBackend {
 
   async close(): Promise<void> {
     this.handlers.clear();
-    await Promise.all([this.redis.quit().catch(() => {}), this.subscriber?.quit().catch(() => {})]);
+    await Promise.all([closeClient(this.redis), this.subscriber && closeClient(this.subscriber)]);
   }
 
   private async subscriberConnection(): Promise<Redis> {
@@ -211,6 +224,17 @@ export class RedisState implements StateBackend {
     sub.on('error', () => {});
     sub.on('message', (channel: string, message: string) => {
       for (const h of this.handlers.get(channel) ?? []) h(message);
+    });
+    let connected = false;
+    sub.on('ready', () => {
+      if (!connected) {
+        connected = true;
+        return;
+      }
+      // ioredis subscribes again right after 'ready'; a PING queued behind those SUBSCRIBEs answers once they
+      // hold, so listeners re-read only when nothing more can be missed.
+      const notify = (): void => this.reconnectListeners.forEach((l) => l());
+      setImmediate(() => void sub.ping().then(notify, () => {})); // failed: another 'ready' will follow
     });
     this.subscriber = sub;
     await sub.connect();
@@ -227,6 +251,13 @@ export class RedisState implements StateBackend {
       return this.redis.eval(lua, keys.length, ...keys, ...args);
     }
   }
+}
+
+/** QUIT lets the replies in flight arrive. A connection that is down has none, and a QUIT queued behind its
+ * offline commands would wait out the retries, fail, and leave ioredis reconnecting forever. */
+async function closeClient(client: Redis): Promise<void> {
+  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+  else client.disconnect();
 }
 
 const shas = new Map<string, string>();

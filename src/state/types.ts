@@ -86,6 +86,9 @@ export interface StateBackend {
   /** Delivers to every subscriber of `channel` on every replica, including this one. */
   publish(channel: string, message: string): Promise<void>;
   subscribe(channel: string, onMessage: (message: string) => void): Promise<Unsubscribe>;
+  /** Calls `listener` each time the subscriptions come back after the connection to a shared backend was
+   * lost: what was published meanwhile is gone, so subscribers re-read what they need. Returns how to stop. */
+  onReconnect(listener: () => void): () => void;
   /** A monotonically increasing counter per name, for "has anything changed since" checks. */
   bumpVersion(name: string): Promise<number>;
   getVersion(name: string): Promise<number>;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { loadConfig } from '../../src/config/index.ts';
 import { createLogger } from '../../src/observability/index.ts';
-import { startGateway, type RunningGateway } from '../../src/start.ts';
+import { startGateway, type RunningGateway, type StartOptions } from '../../src/start.ts';
 
 export const MASTER_KEY = 'sk-test-master-0123456789';
 
@@ -16,9 +16,9 @@ export function writeTempConfig(yaml: string): string {
   return file;
 }
 
-export async function startTestGateway(yaml: string, env: NodeJS.ProcessEnv = process.env): Promise<RunningGateway> {
+export async function startTestGateway(yaml: string, env: NodeJS.ProcessEnv = process.env, extra: Partial<StartOptions> = {}): Promise<RunningGateway> {
   const loaded = await loadConfig(writeTempConfig(yaml), { mode: 'serve', env });
-  return startGateway(loaded, { port: 0, host: '127.0.0.1', logger: createLogger('silent'), env, dataDir: ':memory:' });
+  return startGateway(loaded, { port: 0, host: '127.0.0.1', logger: createLogger('silent'), env, dataDir: ':memory:', ...extra });
 }
 
 /** The official client pointed at the gateway, with SDK retries off so each test sees igw's own answer. */

@@ -65,3 +65,57 @@ test('a probe abandoned by its client frees the slot', () => {
   c.releaseProbe(d);
   assert.equal(c.admission(d), 'probe');
 });
+
+test('observers hear of every trip and of a probe that closes the breaker, not of an early success', () => {
+  const { c, d, advance } = breaker(0, 1000);
+  const heard: unknown[] = [];
+  const stop = c.observe((change) => heard.push(change));
+  c.recordFailure(d, 'server');
+  c.recordSuccess(d); // a call sent before the trip, answering late
+  assert.equal(c.admission(d), 'closed');
+  advance(100);
+  c.recordFailure(d, 'server');
+  advance(1000);
+  c.claimProbe(d);
+  c.recordSuccess(d);
+  assert.deepEqual(heard, [
+    { op: 'cool', id: 'a', until: 1000 },
+    { op: 'cool', id: 'a', until: 1100 },
+    { op: 'clear', id: 'a', until: 1100 },
+  ]);
+  stop();
+  c.recordFailure(d, 'server');
+  assert.equal(heard.length, 3);
+});
+
+test("another replica's cooldown: applied until its time, then half-open; never shortens one; never echoed", () => {
+  const { c, d, advance } = breaker(5, 1000);
+  const heard: unknown[] = [];
+  c.observe((change) => heard.push(change));
+  c.apply({ op: 'cool', id: 'a', until: 500 });
+  assert.equal(c.admission(d), 'cooling');
+  assert.equal(c.remainingMs(d), 500);
+  c.apply({ op: 'cool', id: 'a', until: 200 });
+  assert.equal(c.remainingMs(d), 500, 'an earlier end does not shorten it');
+  c.apply({ op: 'cool', id: 'a', until: 800 });
+  assert.equal(c.remainingMs(d), 800);
+  advance(800);
+  assert.equal(c.admission(d), 'probe');
+  c.apply({ op: 'cool', id: 'a', until: 800 });
+  assert.equal(c.admission(d), 'probe', 'a cooldown already over is ignored');
+  assert.equal(c.claimProbe(d), true);
+  c.recordSuccess(d);
+  assert.equal(c.admission(d), 'closed');
+  assert.deepEqual(heard, [{ op: 'clear', id: 'a', until: 800 }], 'only the local probe is told');
+});
+
+test("another replica's clear closes the same or an older cooldown, not one tripped here since", () => {
+  const { c, d, advance } = breaker(0, 1000);
+  c.apply({ op: 'cool', id: 'a', until: 1000 });
+  advance(1000);
+  c.apply({ op: 'clear', id: 'a', until: 1000 });
+  assert.equal(c.admission(d), 'closed', 'the other replica probed it back');
+  c.recordFailure(d, 'server');
+  c.apply({ op: 'clear', id: 'a', until: 1000 });
+  assert.equal(c.admission(d), 'cooling', 'tripped here after that cooldown');
+});
