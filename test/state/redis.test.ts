@@ -37,7 +37,7 @@ test('two replicas on one Redis share windows and see each other\'s invalidation
 });
 
 test('an unreachable Redis: connect() rejects, and leaves no client reconnecting that would keep the process alive', async () => {
-  const index = new URL('../../src/state/index.ts', import.meta.url).href;
+  const index = new URL('../../src/state/redis.ts', import.meta.url).href;
   const script = `const { RedisState } = await import(${JSON.stringify(index)});
     await RedisState.connect({ url: 'redis://127.0.0.1:1' }).then(() => console.log('connected'), (e) => console.log('rejected', e.message));`;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000 });
