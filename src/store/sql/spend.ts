@@ -143,7 +143,7 @@ function complete(r: NewSpendLog): SpendLogRow {
     cache_write_tokens: 0,
     reasoning_tokens: 0,
     spend: 0,
-    latency_ms: new Date(r.end_time).getTime() - new Date(r.start_time).getTime(),
+    latency_ms: r.latency_ms ?? new Date(r.end_time).getTime() - new Date(r.start_time).getTime(),
     status: 'success',
     error_code: null,
     cache_hit: false,
