@@ -7,6 +7,7 @@ import { createLogger, type Logger } from './observability/index.ts';
 import { CooldownSharing, ModelRouter, referencedModels, routerOptions } from './router/index.ts';
 import { createGateway, startBackgroundHealthChecks, type Gateway } from './server/index.ts';
 import { createGovernance, type GovernanceOptions, type GovernanceService } from './server/governance/index.ts';
+import { legacyStoreNotice } from './store/index.ts';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -95,6 +96,8 @@ export async function startGateway(loaded: LoadedConfig, opts: StartOptions): Pr
     throw err;
   }
   logger.info(backends.description, 'store and state backends');
+  const legacy = legacyStoreNotice(backends.store.options);
+  if (legacy) logger.warn(legacy);
   if (auth.open) logger.warn('no general_settings.master_key: the gateway is open, any caller may use it');
   warnAboutRouting(router, logger);
   const stopChecks = gs.background_health_checks ? startBackgroundHealthChecks(router, (gs.health_check_interval ?? 300) * 1000) : undefined;

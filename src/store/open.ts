@@ -1,4 +1,5 @@
 // Choosing the engine: PostgreSQL when a database URL is given, else the embedded SQLite store (node:sqlite).
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { sqlStore } from './sql/sql-store.ts';
 import { openSqlite } from './sql/sqlite.ts';
@@ -51,4 +52,16 @@ export function describeStore(opts: StoreOptions): string {
     }
   }
   return `embedded SQLite (${embeddedFile(opts) ?? 'in memory'})`;
+}
+
+/**
+ * Earlier igw versions kept the embedded store in PGlite files in the same directory; igw does not read
+ * them. Says so (for a start-up warning) when such files are there, rather than leaving their keys, teams
+ * and spend silently behind.
+ */
+export function legacyStoreNotice(opts: StoreOptions): string | undefined {
+  if (opts.databaseUrl || opts.dataDir === MEMORY) return undefined;
+  const dir = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
+  if (!existsSync(join(dir, 'PG_VERSION'))) return undefined;
+  return `${dir} holds a PGlite store from an earlier igw; this version keeps the embedded store in ${join(dir, DATABASE_FILE)} and does not read it. Keys, teams and spend made before must be created again (or move to PostgreSQL with DATABASE_URL)`;
 }

@@ -1,7 +1,7 @@
 // The store contract on the embedded engine (SQLite through node:sqlite), in memory and in a data directory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MEMORY, openStore } from '../../src/store/index.ts';
@@ -57,5 +57,18 @@ test('one connection: concurrent transactions take turns, and statements from ou
     assert.equal((await store.teams.list()).total, 20);
   } finally {
     await store.close();
+  }
+});
+
+test('a data directory left by the PGlite store of an earlier igw is reported, not read', async () => {
+  const { legacyStoreNotice } = await import('../../src/store/index.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'igw-legacy-'));
+  try {
+    assert.equal(legacyStoreNotice({ dataDir: dir }), undefined);
+    writeFileSync(join(dir, 'PG_VERSION'), '17\n');
+    assert.match(legacyStoreNotice({ dataDir: dir }) ?? '', /holds a PGlite store from an earlier igw; .*igw\.sqlite/);
+    assert.equal(legacyStoreNotice({ dataDir: dir, databaseUrl: 'postgres://x/y' }), undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
