@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { Redis } from 'ioredis';
+import { deleteKeys, TEST_REDIS_URL } from '../helpers/redis.ts';
 import OpenAI from 'openai';
 import { loadConfig } from '../../src/config/index.ts';
 import { createLogger } from '../../src/observability/index.ts';
@@ -13,7 +13,7 @@ import { MASTER_KEY, writeTempConfig } from '../helpers/gateway.ts';
 export { MASTER_KEY };
 
 export const TEST_DATABASE_URL = process.env.IGW_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const TEST_REDIS_URL = process.env.IGW_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export { TEST_REDIS_URL };
 
 export type StoreKind = 'embedded' | 'postgres';
 export type StateKind = 'memory' | 'redis';
@@ -144,16 +144,5 @@ export async function cleanupPlaces(): Promise<void> {
     for (const s of schemas.splice(0)) await client.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
     await client.end();
   }
-  if (prefixes.length > 0) {
-    const redis = new Redis(TEST_REDIS_URL);
-    for (const p of prefixes.splice(0)) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${p}*`, 'COUNT', 500);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    }
-    await redis.quit();
-  }
+  for (const p of prefixes.splice(0)) await deleteKeys(p);
 }

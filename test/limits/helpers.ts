@@ -1,10 +1,11 @@
 // Building blocks for the limits tests: subjects with defaults, clocks, both state engines.
-import { Redis } from 'ioredis';
 import type { Subject } from '../../src/limits/index.ts';
 import { MemoryState, type StateBackend } from '../../src/state/index.ts';
 import { RedisState } from '../../src/state/redis.ts';
 
-export const TEST_REDIS_URL = process.env.IGW_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { deleteKeys, TEST_REDIS_URL } from '../helpers/redis.ts';
+
+export { TEST_REDIS_URL };
 
 export interface Clock {
   now: () => number;
@@ -55,15 +56,6 @@ export const STATE_ENGINES: StateEngine[] = [
   {
     name: 'redis',
     open: (c) => RedisState.connect({ url: TEST_REDIS_URL, prefix: `${prefix}${opened++}:`, now: c.now }),
-    cleanup: async () => {
-      const redis = new Redis(TEST_REDIS_URL);
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-      await redis.quit();
-    },
+    cleanup: () => deleteKeys(prefix),
   },
 ];

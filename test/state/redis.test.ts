@@ -3,12 +3,13 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Redis } from 'ioredis';
 import { RedisState } from '../../src/state/redis.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 import { stateContract, testClock } from './contract.ts';
 
-export const TEST_REDIS_URL = process.env.IGW_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { deleteKeys, TEST_REDIS_URL } from '../helpers/redis.ts';
+
+export { TEST_REDIS_URL };
 const run = promisify(execFile);
 const prefix = `igw-test:${process.pid}:${Date.now().toString(36)}:`;
 
@@ -59,14 +60,5 @@ test('a Redis gone after start-up: close() returns at once, unsubscribing includ
   assert.ok(performance.now() - t0 < 500, `closed after ${Math.round(performance.now() - t0)} ms`);
 });
 
-after(async () => {
-  // Leave nothing behind on the shared Redis: every key this run wrote starts with its prefix.
-  const redis = new Redis(TEST_REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await redis.quit();
-});
+// Leave nothing behind on the shared Redis: every key this run wrote starts with its prefix.
+after(() => deleteKeys(prefix));
