@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { ModelPrice, PriceCalculation, Provider } from '@pydantic/genai-prices';
 import type { Usage } from '../canonical/index.ts';
 import type { Rate, TokenRates } from './rates.ts';
@@ -44,14 +45,23 @@ function loadLibrary(): Library {
   return (library ??= createRequire(import.meta.url)('@pydantic/genai-prices') as Library);
 }
 
-/** Lookups already answered, by their candidate list. */
+/**
+ * Lookups already answered, by their candidate list. Bounded: wildcard entries look up whatever model names
+ * clients send; when full it starts over.
+ */
+const ANSWERED_MAX = 10_000;
 const answered = new Map<string, CatalogMatch | null>();
+
+function remember(key: string, match: CatalogMatch | null): void {
+  if (answered.size >= ANSWERED_MAX) answered.clear();
+  answered.set(key, match);
+}
 
 /** `candidates` in order of preference, e.g. `azure/<base_model>`, then `azure/<deployment>`. */
 export function findCatalogPrice(candidates: readonly string[]): CatalogPrice | undefined {
   const key = JSON.stringify(candidates);
   let match = answered.get(key);
-  if (match === undefined) answered.set(key, (match = matchCatalog(candidates)));
+  if (match === undefined) remember(key, (match = matchCatalog(candidates)));
   return match ? toCatalogPrice(match) : undefined;
 }
 
@@ -65,7 +75,7 @@ export function prefetchCatalogPrices(lists: readonly (readonly string[])[]): vo
   if (missing.length === 0) return;
   const matches = lookUpInChild(missing);
   if (!matches) return;
-  missing.forEach((c, i) => answered.set(JSON.stringify(c), matches[i] ?? null));
+  missing.forEach((c, i) => remember(JSON.stringify(c), matches[i] ?? null));
 }
 
 /** The library's answer for the first candidate it knows (used in the child, and as the fallback). */
@@ -98,7 +108,7 @@ const LOOKUP_SCRIPT = ['catalog-lookup.js', 'catalog-lookup.ts'].map((f) => new 
 
 function lookUpInChild(lists: readonly (readonly string[])[]): (CatalogMatch | null)[] | undefined {
   if (!LOOKUP_SCRIPT) return undefined;
-  const child = spawnSync(process.execPath, [LOOKUP_SCRIPT.pathname], { input: JSON.stringify(lists), encoding: 'utf8', timeout: 30_000, maxBuffer: 16 * 1024 * 1024 });
+  const child = spawnSync(process.execPath, [fileURLToPath(LOOKUP_SCRIPT)], { input: JSON.stringify(lists), encoding: 'utf8', timeout: 30_000, maxBuffer: 16 * 1024 * 1024 });
   if (child.status !== 0) return undefined;
   try {
     const out: unknown = JSON.parse(child.stdout);
