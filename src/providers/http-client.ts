@@ -1,7 +1,10 @@
 // The one HTTP client for upstream calls: an undici Agent keeps a keep-alive pool per origin.
-import { Agent, errors as undiciErrors } from 'undici';
+import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { GatewayError } from '../canonical/index.ts';
-import type { SendOptions, Transport, UpstreamReply, UpstreamRequest } from './types.ts';
+import type { BufferedReply, SendOptions, Transport, UpstreamReply, UpstreamRequest } from './types.ts';
+
+/** An error body past this many bytes is cut: only its message is wanted. */
+const MAX_ERROR_BODY = 64 * 1024;
 
 const agent = new Agent({
   keepAliveTimeout: 30_000,
@@ -30,7 +33,92 @@ export const httpTransport: Transport = {
       throw toTransportError(err, url.origin);
     }
   },
+
+  sendBuffered(req: UpstreamRequest, opts: SendOptions): Promise<BufferedReply> {
+    const url = splitUrl(req.url);
+    return new Promise((resolve, reject) => {
+      if (opts.signal?.aborted) {
+        reject(toTransportError(opts.signal.reason, url.origin));
+        return;
+      }
+      const handler = new BufferingHandler(url.origin, opts.signal, resolve, reject);
+      agent.dispatch(
+        { origin: url.origin, path: url.path, method: req.method, headers: req.headers, body: req.body, headersTimeout: opts.headersTimeoutMs, bodyTimeout: opts.bodyTimeoutMs },
+        handler,
+      );
+    });
+  },
 };
+
+/**
+ * Collects one response into a Buffer through undici's dispatch API. `agent.request` wraps every body in a
+ * Readable stream, which for a small JSON answer costs more CPU than the rest of the call (measured against
+ * the provider simulator at 64 concurrent calls: 89 µs per call with `request`, 54 µs with this handler).
+ */
+class BufferingHandler implements Dispatcher.DispatchHandler {
+  private readonly origin: string;
+  private readonly signal: AbortSignal | undefined;
+  private readonly resolve: (reply: BufferedReply) => void;
+  private readonly reject: (err: unknown) => void;
+  private controller: Dispatcher.DispatchController | null = null;
+  private status = 0;
+  private headers: BufferedReply['headers'] = {};
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(origin: string, signal: AbortSignal | undefined, resolve: (reply: BufferedReply) => void, reject: (err: unknown) => void) {
+    this.origin = origin;
+    this.signal = signal;
+    this.resolve = resolve;
+    this.reject = reject;
+    signal?.addEventListener('abort', this.onAbort);
+  }
+
+  // A request still waiting for a connection has no controller yet: it is aborted once it starts.
+  private readonly onAbort = (): void => {
+    this.controller?.abort(this.signal!.reason);
+  };
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.signal?.aborted) controller.abort(this.signal.reason);
+    else this.controller = controller;
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: BufferedReply['headers']): void {
+    if (statusCode < 200) return; // 1xx: the answer is still to come
+    this.status = statusCode;
+    this.headers = headers;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.status < 400 || this.size < MAX_ERROR_BODY) this.chunks.push(chunk);
+    this.size += chunk.length;
+  }
+
+  onResponseEnd(): void {
+    this.unlink();
+    const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+    this.resolve({ status: this.status, headers: this.headers, body });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | null, err: Error): void {
+    this.unlink();
+    // Once the headers are in, the upstream was reached: the caller maps a broken body itself.
+    this.reject(this.status ? err : toTransportError(err, this.origin));
+  }
+
+  private unlink(): void {
+    this.signal?.removeEventListener('abort', this.onAbort);
+  }
+}
+
+/** A transport that changes each request just before `inner` sends it (auth a target cannot add itself). */
+export function preparingTransport(inner: Transport, prepare: (req: UpstreamRequest) => UpstreamRequest | Promise<UpstreamRequest>): Transport {
+  return {
+    send: async (req, opts) => inner.send(await prepare(req), opts),
+    sendBuffered: async (req, opts) => inner.sendBuffered(await prepare(req), opts),
+  };
+}
 
 /**
  * Origin and path of an upstream URL. A deployment calls the same few URLs on every request, so they are

@@ -26,9 +26,22 @@ export interface SendOptions {
   bodyTimeoutMs: number;
 }
 
-/** Moves an UpstreamRequest: undici for real providers, an in-process generator for `mock/`. */
+/** A whole answer, read before it is handed over. */
+export interface BufferedReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/**
+ * Moves an UpstreamRequest: undici for real providers, an in-process generator for `mock/`. `send` hands
+ * the body over as a stream (event streams); `sendBuffered` reads it whole first (every other answer).
+ * A failure after the response headers arrived rejects `sendBuffered` with the transport's own error
+ * rather than a GatewayError, so that the caller can tell a broken body from an unreachable upstream.
+ */
 export interface Transport {
   send(req: UpstreamRequest, opts: SendOptions): Promise<UpstreamReply>;
+  sendBuffered(req: UpstreamRequest, opts: SendOptions): Promise<BufferedReply>;
 }
 
 /** Per-request knobs the adapter needs from the caller. */

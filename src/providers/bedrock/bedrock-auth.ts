@@ -6,7 +6,8 @@
 // imported with the first signed request, so a gateway with no Bedrock deployment does not load them.
 import type { SignatureV4 } from '@smithy/signature-v4';
 import { GatewayError } from '../../canonical/index.ts';
-import type { ProviderSettings, SendOptions, Transport, UpstreamReply, UpstreamRequest } from '../types.ts';
+import { preparingTransport } from '../http-client.ts';
+import type { ProviderSettings, Transport, UpstreamRequest } from '../types.ts';
 
 export type BedrockAuth =
   | { kind: 'bearer'; token: string }
@@ -38,14 +39,10 @@ function sigv4(accessKeyId: string, secretAccessKey: string, sessionToken: strin
 export function bedrockAuthTransport(inner: Transport, auth: BedrockAuth, region: string): Transport {
   if (auth.kind === 'bearer') {
     const authorization = `Bearer ${auth.token}`;
-    return { send: (req, opts) => inner.send({ ...req, headers: { ...req.headers, authorization } }, opts) };
+    return preparingTransport(inner, (req) => ({ ...req, headers: { ...req.headers, authorization } }));
   }
   let signer: Promise<SignatureV4> | undefined;
-  return {
-    async send(req: UpstreamRequest, opts: SendOptions): Promise<UpstreamReply> {
-      return inner.send(await signRequest(await (signer ??= createSigner(auth, region)), req), opts);
-    },
-  };
+  return preparingTransport(inner, async (req) => signRequest(await (signer ??= createSigner(auth, region)), req));
 }
 
 async function createSigner(auth: Extract<BedrockAuth, { kind: 'sigv4' }>, region: string): Promise<SignatureV4> {

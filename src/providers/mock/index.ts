@@ -32,7 +32,11 @@ export function mockTarget(settings: ProviderSettings): UpstreamTarget {
 }
 
 export function mockTransport(settings: MockSettings): Transport {
-  return {
+  const transport: Transport = {
+    async sendBuffered(req, opts) {
+      const reply = await transport.send(req, opts);
+      return { status: reply.status, headers: reply.headers, body: Buffer.concat((await reply.body.toArray()) as Buffer[]) };
+    },
     async send(req: UpstreamRequest, opts: SendOptions): Promise<UpstreamReply> {
       const body = JSON.parse(req.body ?? '{}') as Record<string, unknown>;
       if (settings.latencyMs > 0) await sleep(settings.latencyMs, undefined, { signal: opts.signal });
@@ -50,6 +54,7 @@ export function mockTransport(settings: MockSettings): Transport {
       };
     },
   };
+  return transport;
 }
 
 function json(value: unknown): UpstreamReply {

@@ -3,9 +3,8 @@
 // fails before its first byte can still be retried or fall back).
 import type { Readable } from 'node:stream';
 import { GatewayError } from '../../canonical/index.ts';
-import type { UpstreamReply, UpstreamRequest } from '../../providers/index.ts';
+import type { BufferedReply, UpstreamReply, UpstreamRequest } from '../../providers/index.ts';
 import type { Attempt, Deployment } from '../../router/index.ts';
-import { collectBody } from '../http.ts';
 import { toTransportErrorForStream } from './stream-errors.ts';
 
 const MAX_ERROR_BODY = 64 * 1024;
@@ -22,12 +21,15 @@ export type BuildRequest = (d: Deployment) => UpstreamRequest;
 
 export function jsonAttempt(build: BuildRequest): Attempt<JsonAnswer> {
   return async (d, signal) => {
-    const reply = await send(d, build(d), signal, false);
+    let reply: BufferedReply;
     try {
-      return { raw: await readAll(reply.body) };
+      reply = await d.upstream.transport.sendBuffered(build(d), { signal, headersTimeoutMs: d.timeoutMs, bodyTimeoutMs: d.timeoutMs });
     } catch (err) {
+      // Not yet a GatewayError: the body broke after the headers came.
       throw toTransportErrorForStream(err);
     }
+    if (reply.status >= 400) throw d.upstream.target.mapError(reply.status, reply.body.toString('utf8'), reply.headers);
+    return { raw: reply.body };
   };
 }
 
@@ -65,10 +67,6 @@ async function* prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenera
     if (next.done) return;
     yield next.value;
   }
-}
-
-export function readAll(body: Readable): Promise<Buffer> {
-  return collectBody(body);
 }
 
 async function readCapped(body: Readable, cap: number): Promise<string> {

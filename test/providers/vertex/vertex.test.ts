@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ChatRequest } from '../../../src/canonical/index.ts';
-import { readAll } from '../../../src/server/openai/upstream-call.ts';
 import { createVertexUpstream } from '../../../src/providers/vertex/index.ts';
 import type { ProviderSettings } from '../../../src/providers/index.ts';
 import { tokenIssuer, type TokenIssuer } from '../../simulator/google-token.ts';
@@ -72,11 +71,15 @@ test('token: minted once from a key file (token_uri honoured), sent as Bearer, c
   seenAuth = [];
   const before = issuer.issued;
   const up = createVertexUpstream(settings({ vertex_project: 'p' }, { apiBase: `${url}/v1`, env: { GOOGLE_APPLICATION_CREDENTIALS: file } }));
-  for (let i = 0; i < 2; i++) {
-    const reply = await up.transport.send(up.target.buildFromCanonical(req, { stream: false }).request, { headersTimeoutMs: 5000, bodyTimeoutMs: 5000 });
-    assert.equal(reply.status, 200);
-    await readAll(reply.body);
-  }
+  const request = up.target.buildFromCanonical(req, { stream: false }).request;
+  const opts = { headersTimeoutMs: 5000, bodyTimeoutMs: 5000 };
+  // Both ways of sending carry the token: as a stream, then read whole.
+  const streamed = await up.transport.send(request, opts);
+  assert.equal(streamed.status, 200);
+  await streamed.body.toArray();
+  const buffered = await up.transport.sendBuffered(request, opts);
+  assert.equal(buffered.status, 200);
+  assert.ok(buffered.body.length > 0);
   assert.equal(issuer.issued - before, 1, 'one grant for two calls');
   assert.equal(seenAuth.length, 2);
   assert.ok(seenAuth.every((a) => a !== undefined && /^Bearer ya29\.sim-\d+$/.test(a) && issuer.valid(a.slice(7))));
