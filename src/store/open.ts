@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { sqlStore } from './sql/sql-store.ts';
+import { SqliteSpendWriter } from './sql/sqlite-spend-writer.ts';
 import { openSqlite } from './sql/sqlite.ts';
 import type { Store } from './types.ts';
 
@@ -26,9 +27,12 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   if (opts.databaseUrl) {
     return sqlStore(await (await import('./sql/postgres.ts')).openPostgres({ url: opts.databaseUrl, schema: opts.schema }), opts.now);
   }
-  const db = openSqlite(embeddedFile(opts));
+  const file = embeddedFile(opts);
+  const db = openSqlite(file);
   try {
-    return await sqlStore(db, opts.now);
+    // A file can be shared with a worker thread, which takes the spend-log inserts off the event loop; an
+    // in-memory database exists on its one connection only.
+    return await sqlStore(db, opts.now, file ? new SqliteSpendWriter(file) : undefined);
   } catch (err) {
     await db.close().catch(() => {});
     throw err;

@@ -9,6 +9,14 @@ import { storeContract } from './contract.ts';
 
 storeContract('embedded (SQLite, in memory)', (clock) => openStore({ dataDir: MEMORY, now: clock.now }));
 
+// In a file, spend-log batches are inserted by a worker thread on a connection of its own.
+const contractDir = mkdtempSync(join(tmpdir(), 'igw-contract-'));
+storeContract(
+  'embedded (SQLite, in a data directory)',
+  (clock) => openStore({ dataDir: contractDir, now: clock.now }),
+  async () => rmSync(contractDir, { recursive: true, force: true }),
+);
+
 test('embedded store in a data directory keeps its data across reopen', async () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'igw-store-')), 'not-yet');
   try {
