@@ -4,10 +4,11 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { NewSpendLog } from '../types.ts';
 import { SqlSpend } from './spend.ts';
+import { unpackRows } from './spend-log-packing.ts';
 import { openSqlite } from './sqlite.ts';
 
-/** Main thread → worker: a batch to insert, or the request to close the connection and end. */
-export type SpendWorkerRequest = { id: number; rows: readonly NewSpendLog[] } | { close: true };
+/** Main thread → worker: a batch to insert (rows packed by packRows), or the request to close the connection and end. */
+export type SpendWorkerRequest = { id: number; rows: readonly (readonly unknown[])[] } | { close: true };
 /** Worker → main thread: the number of fresh rows, after COMMIT, or the error's message. */
 export type SpendWorkerReply = { id: number; inserted: number } | { id: number; error: string };
 
@@ -21,7 +22,7 @@ function serve(port: MessagePort, { file }: SpendWorkerData): void {
   const spend = new SqlSpend({ db, now: () => new Date() });
   port.on('message', (message: SpendWorkerRequest) => {
     if ('close' in message) void closeAndEnd();
-    else void insert(message.id, message.rows);
+    else void insert(message.id, unpackRows(message.rows));
   });
 
   async function insert(id: number, rows: readonly NewSpendLog[]): Promise<void> {

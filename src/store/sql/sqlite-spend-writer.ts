@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { NewSpendLog } from '../types.ts';
+import { packRows } from './spend-log-packing.ts';
 import type { SpendWorkerData, SpendWorkerReply, SpendWorkerRequest } from './sqlite-spend-worker.ts';
 
 /** The sibling script: .js when running from dist/, .ts when running from src/. */
@@ -87,7 +88,7 @@ export class SqliteSpendWriter {
   private post(thread: Thread, rows: readonly NewSpendLog[]): Promise<number> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const request: SpendWorkerRequest = { id, rows };
+      const request: SpendWorkerRequest = { id, rows: packRows(rows) };
       // Throws (and so rejects) before anything is pending when a row cannot be cloned.
       thread.worker.postMessage(request);
       thread.pending.set(id, { resolve, reject });
