@@ -3,10 +3,9 @@
 // the real worker, whose listener is added after this one.
 import { parentPort } from 'node:worker_threads';
 import type { SpendWorkerRequest } from '../../src/store/sql/sqlite-spend-worker.ts';
-import { unpackRows } from '../../src/store/sql/spend-log-packing.ts';
 
 parentPort?.on('message', (message: SpendWorkerRequest) => {
-  const first = 'rows' in message ? unpackRows(message.rows)[0]?.request_id : undefined;
+  const first = 'rows' in message ? (JSON.parse(message.rows) as { request_id: string }[])[0]?.request_id : undefined;
   if (first === 'exit') process.exit(7);
   if (first === 'throw') throw new Error('boom in the worker');
 });

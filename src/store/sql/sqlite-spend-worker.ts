@@ -4,11 +4,10 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { NewSpendLog } from '../types.ts';
 import { SqlSpend } from './spend.ts';
-import { unpackRows } from './spend-log-packing.ts';
 import { openSqlite } from './sqlite.ts';
 
-/** Main thread → worker: a batch to insert (rows packed by packRows), or the request to close the connection and end. */
-export type SpendWorkerRequest = { id: number; rows: readonly (readonly unknown[])[] } | { close: true };
+/** Main thread → worker: a batch to insert (its rows as JSON text), or the request to close the connection and end. */
+export type SpendWorkerRequest = { id: number; rows: string } | { close: true };
 /** Worker → main thread: the number of fresh rows, after COMMIT, or the error's message. */
 export type SpendWorkerReply = { id: number; inserted: number } | { id: number; error: string };
 
@@ -22,7 +21,7 @@ function serve(port: MessagePort, { file }: SpendWorkerData): void {
   const spend = new SqlSpend({ db, now: () => new Date() });
   port.on('message', (message: SpendWorkerRequest) => {
     if ('close' in message) void closeAndEnd();
-    else void insert(message.id, unpackRows(message.rows));
+    else void insert(message.id, JSON.parse(message.rows) as NewSpendLog[]);
   });
 
   async function insert(id: number, rows: readonly NewSpendLog[]): Promise<void> {
