@@ -80,3 +80,23 @@ test('a data directory left by the PGlite store of an earlier igw is reported, n
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('spend-log lookups by team and by user use their partial indexes, which skip rows without one', async () => {
+  const { openSqlite } = await import('../../src/store/sql/sqlite.ts');
+  const { migrate } = await import('../../src/store/sql/migrations.ts');
+  const db = openSqlite(undefined);
+  try {
+    await migrate(db);
+    const plan = async (where: string, params: unknown[]): Promise<string> =>
+      (await db.query<{ detail: string }>(`EXPLAIN QUERY PLAN SELECT * FROM igw_spend_logs WHERE ${where} ORDER BY start_time DESC`, params))
+        .map((r) => r.detail)
+        .join('; ');
+    assert.match(await plan('team_id = ?', ['t1']), /igw_spend_logs_team_time/);
+    assert.match(await plan('user_id = ?', ['u1']), /igw_spend_logs_user_time/);
+    assert.match(await plan('team_id IN (SELECT value FROM json_each(?))', ['["t1","t2"]']), /igw_spend_logs_team_time/);
+    const [{ sql }] = await db.query<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE name = 'igw_spend_logs_team_time'`);
+    assert.match(sql, /WHERE team_id IS NOT NULL/);
+  } finally {
+    await db.close();
+  }
+});
