@@ -49,7 +49,7 @@ if (args.help) {
   --slices N        split each measured run into N slices run round-robin across the scenario's
                     targets (default 5; 1 with --quick), so that other load on the machine hits all alike
   --quick           short runs
-  --only IDS        comma-separated scenario ids: c1, c64, stream16, xlate1, vkey64
+  --only IDS        comma-separated scenario ids: c1, c64, stream16, xlate1, vkey64, spendlog64
   --cpu-prof        afterwards, profile igw (and the bare proxy, for comparison) with node --cpu-prof
                     under the concurrency-64 scenario
   --cpu-prof-only   only the profiled run
@@ -78,13 +78,13 @@ if (major < 22 || (major === 22 && minor < 18)) {
 // Targets and scenarios. To add a scenario or an igw variant (e.g. another routing strategy), add a target
 // (and, when it needs one, a model group in igwConfig) and list it in a scenario.
 
-type TargetId = 'direct' | 'bare' | 'igw' | 'igw5' | 'igwkey' | 'directAnth' | 'igwAnth';
+type TargetId = 'direct' | 'bare' | 'igw' | 'igw5' | 'igwkey' | 'directAnth' | 'igwAnth' | 'igwNoLog';
 
 interface Target {
   id: TargetId;
   label: string;
-  /** Which child process serves it: its RSS and CPU are reported. */
-  server: 'sim' | 'bare' | 'igw';
+  /** Which child process serves it: its RSS and CPU are reported. `igwNoLog`: a second igw, spend logs off. */
+  server: 'sim' | 'bare' | 'igw' | 'igwNoLog';
   /** The `model` the client sends. */
   model: string;
   key: string;
@@ -104,6 +104,9 @@ const TARGETS: Record<TargetId, Target> = {
   // same Anthropic request sent to the simulator directly.
   directAnth: { id: 'directAnth', label: 'direct to simulator, Anthropic Messages', server: 'sim', model: 'claude-sim', key: SIM_KEY, dialect: 'anthropic' },
   igwAnth: { id: 'igwAnth', label: 'igw, OpenAI client → Anthropic upstream (translated)', server: 'igw', model: 'bench-claude', key: MASTER_KEY },
+  // The same gateway and config with `disable_spend_logs: true`, in a process of its own: what the spend log
+  // (a row per request, written by the embedded store) costs, measured in the same run.
+  igwNoLog: { id: 'igwNoLog', label: 'igw, spend logs off (disable_spend_logs)', server: 'igwNoLog', model: 'bench-model', key: MASTER_KEY },
 };
 
 interface Scenario {
@@ -120,6 +123,7 @@ const SCENARIOS: Scenario[] = [
   { id: 'stream16', title: 'chat, streaming, concurrency 16', connections: 16, stream: true, targets: ['direct', 'bare', 'igw'] },
   { id: 'xlate1', title: 'chat, non-streaming, concurrency 1, pass-through vs translated', connections: 1, stream: false, targets: ['direct', 'igw', 'directAnth', 'igwAnth'] },
   { id: 'vkey64', title: 'chat, non-streaming, concurrency 64, master key vs virtual key', connections: 64, stream: false, targets: ['igw', 'igwkey'] },
+  { id: 'spendlog64', title: 'chat, non-streaming, concurrency 64, spend logs on vs off', connections: 64, stream: false, targets: ['bare', 'igw', 'igwNoLog'] },
 ];
 
 /** A virtual key with a budget (resetting every 30 days) and an rpm limit, far above what a run reaches. */
@@ -285,6 +289,21 @@ async function startBareProxy(simUrl: string, nodeFlags: string[] = []): Promise
   return startChild(nodeFlags.length ? 'bare proxy (profiled)' : 'bare proxy', nodeFlags, 'bench/bare-proxy.ts', ['--upstream', simUrl, '--port', '0'], (line) =>
     /bare proxy listening on (\S+)/.exec(line)?.[1],
   );
+}
+
+/** The second igw of the spendlog64 scenario: the same config plus `disable_spend_logs: true`, its own store. */
+async function startIgwWithoutSpendLogs(tmp: string, simUrl: string): Promise<Child> {
+  const dir = join(tmp, 'no-spend-logs');
+  mkdirSync(dir, { recursive: true });
+  const configFile = join(dir, 'config.yaml');
+  writeFileSync(configFile, igwConfig(simUrl).replace(`  master_key: ${MASTER_KEY}\n`, `  master_key: ${MASTER_KEY}\n  disable_spend_logs: true\n`));
+  const dataDir = process.env.IGW_DATA_DIR;
+  process.env.IGW_DATA_DIR = join(dir, 'igw-data');
+  try {
+    return await startIgw(configFile);
+  } finally {
+    process.env.IGW_DATA_DIR = dataDir;
+  }
 }
 
 async function startIgw(configFile: string, nodeFlags: string[] = []): Promise<Child> {
@@ -604,7 +623,7 @@ const signedInt = (x: number): string => {
   return r > 0 ? `+${r}` : String(r === 0 ? 0 : r);
 };
 const ratio = (a: number, b: number): string => (b > 0 ? `${((100 * a) / b).toFixed(1)}%` : '-');
-const isIgw = (t: Target): boolean => t.server === 'igw';
+const isIgw = (t: Target): boolean => t.server === 'igw' || t.server === 'igwNoLog';
 
 /** What bin/igw.js runs: the compiled dist/ when it exists (`npm run bench` builds it first), else src/. */
 function igwBuild(): string {
@@ -721,6 +740,15 @@ function verdicts(ms: Measurement[], mem: Memory | undefined): { lines: string[]
     const i = c64i.cpuPerRequest.server;
     lines.push(`INFO  concurrency 64: CPU per request igw ${f1(i)} µs vs bare proxy ${f1(b)} µs (the bare proxy's cost is ${ratio(b, i)} of igw's)`);
   }
+  const slOn = find('spendlog64', 'igw');
+  const slOff = find('spendlog64', 'igwNoLog');
+  const slBare = find('spendlog64', 'bare');
+  if (slOn && slOff && slBare) {
+    lines.push(
+      `INFO  spend logs on vs off, concurrency 64: ${ratio(slOn.rps, slBare.rps)} vs ${ratio(slOff.rps, slBare.rps)} of the bare proxy's req/s` +
+        (slOn.cpuPerRequest.server && slOff.cpuPerRequest.server ? `; CPU per request ${f1(slOn.cpuPerRequest.server)} vs ${f1(slOff.cpuPerRequest.server)} µs` : ''),
+    );
+  }
   const bad = ms.filter((m) => m.non2xx || m.errors || m.timeouts);
   verdict(ms.length ? bad.length === 0 : undefined, `sanity: every response 2xx, no errors or timeouts${bad.length ? ` (${bad.length} runs had failures)` : ''}`);
   return { lines, failed };
@@ -750,7 +778,7 @@ async function profileIgw(configFile: string, sim: Child): Promise<string> {
   for (const d of dirs) mkdirSync(d, { recursive: true });
   const flags = (d: string): string[] => ['--cpu-prof', `--cpu-prof-dir=${d}`];
   const procs = [await startIgw(configFile, flags(dirs[0])), await startBareProxy(sim.url, flags(dirs[1]))];
-  const urls = { sim: sim.url, igw: procs[0].url, bare: procs[1].url };
+  const urls = { sim: sim.url, igw: procs[0].url, bare: procs[1].url, igwNoLog: '' };
   for (const [i, t] of targets.entries()) await preflight(procs[i].url, t, scenario.stream);
   await waitForQuiet();
   for (const [i, t] of targets.entries()) await warmUp(procs[i].url, t, scenario);
@@ -827,11 +855,12 @@ async function main(): Promise<void> {
   process.env.IGW_DATA_DIR = join(tmp, 'igw-data');
   const igw = await startIgw(configFile);
   if (scenarios.some((s) => s.targets.includes('igwkey'))) TARGETS.igwkey.key = await virtualKey(igw.url);
+  const noLog = scenarios.some((s) => s.targets.includes('igwNoLog')) ? await startIgwWithoutSpendLogs(tmp, sim.url) : undefined;
   const idleRss = procStatusMB(igw.pid, 'VmRSS');
   const idleAnon = procStatusMB(igw.pid, 'RssAnon');
   const idleFile = procStatusMB(igw.pid, 'RssFile');
-  const urls: Record<Target['server'], string> = { sim: sim.url, bare: bare.url, igw: igw.url };
-  const pids: Record<Target['server'], number> = { sim: sim.pid, bare: bare.pid, igw: igw.pid };
+  const urls: Record<Target['server'], string> = { sim: sim.url, bare: bare.url, igw: igw.url, igwNoLog: noLog?.url ?? '' };
+  const pids: Record<Target['server'], number> = { sim: sim.pid, bare: bare.pid, igw: igw.pid, igwNoLog: noLog?.pid ?? 0 };
   process.stderr.write(`simulator ${sim.url} (pid ${sim.pid}), bare proxy ${bare.url} (pid ${bare.pid}), igw ${igw.url} (pid ${igw.pid}); igw idle RSS ${f1(idleRss)} MB\n`);
 
   for (const s of scenarios) for (const id of s.targets) await preflight(urls[TARGETS[id].server], TARGETS[id], s.stream);
@@ -841,6 +870,7 @@ async function main(): Promise<void> {
 
   const mem: Memory = { idleRss, idleAnon, idleFile, endRss: procStatusMB(igw.pid, 'VmRSS'), peak: procStatusMB(igw.pid, 'VmHWM'), barePeak: procStatusMB(bare.pid, 'VmHWM') };
   await stopChild(igw);
+  if (noLog) await stopChild(noLog);
   const profile = args['cpu-prof'] || args['cpu-prof-only'] ? await profileIgw(configFile, sim) : undefined;
   await stopChild(bare);
   await stopChild(sim);
