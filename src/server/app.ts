@@ -8,6 +8,7 @@ import type { GatewayDeps, RequestContext } from './context.ts';
 import { renderOpenAIError, toGatewayError } from './errors.ts';
 import { requestIdOf } from './http.ts';
 import { findRoute, pathExists } from './routes.ts';
+import { setResponseHeader } from './response-headers.ts';
 
 export type { GatewayDeps } from './context.ts';
 
@@ -51,7 +52,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: GatewayDe
     log: {},
     principal: OPEN_PRINCIPAL,
   };
-  res.setHeader('x-request-id', ctx.requestId);
+  setResponseHeader(res, 'x-request-id', ctx.requestId);
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
     logRequest(ctx, deps);
@@ -68,7 +69,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: GatewayDe
     const gerr = toGatewayError(err);
     ctx.log.errorCode = gerr.code ?? gerr.kind;
     if (gerr.code === 'internal_error') deps.logger.error({ err, requestId: ctx.requestId }, 'unhandled error');
-    if (gerr.status === 413) res.setHeader('connection', 'close');
+    if (gerr.status === 413) setResponseHeader(res, 'connection', 'close');
     renderError(res, gerr);
   }
   deps.governance.settle(ctx);

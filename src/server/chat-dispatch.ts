@@ -9,6 +9,7 @@ import type { DecodeHints, UpstreamRequest, UpstreamTarget } from '../providers/
 import type { Deployment } from '../router/index.ts';
 import type { GatewayDeps, RequestContext } from './context.ts';
 import { sendJson } from './http.ts';
+import { setResponseHeader } from './response-headers.ts';
 import { jsonAttempt, streamAttempt } from './openai/upstream-call.ts';
 import { fallbackGate, noteRouting, usageTokens } from './routed.ts';
 import type { ChatSurface, ChatView, RelayOutcome } from './surface.ts';
@@ -132,5 +133,5 @@ export function respondStream(plan: Plan, surface: ChatSurface, chunks: AsyncIte
 
 /** Settings the adapter had to change are reported, never silent (STYLE.md). Header values stay ASCII. */
 function setWarnings(res: ServerResponse, warnings: string[]): void {
-  if (warnings.length > 0) res.setHeader('x-igw-warning', warnings.map((w) => w.replace(/[^\x20-\x7e]/g, '?')));
+  if (warnings.length > 0) setResponseHeader(res, 'x-igw-warning', warnings.map((w) => w.replace(/[^\x20-\x7e]/g, '?')));
 }

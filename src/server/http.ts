@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { GatewayError, badRequest } from '../canonical/index.ts';
+import { writeHeadWith } from './response-headers.ts';
 
 const REQUEST_ID_RE = /^[\w.:\-]{1,128}$/;
 
@@ -100,10 +101,7 @@ export async function readJsonObject(req: IncomingMessage, limit: number): Promi
 }
 
 export function sendJson(res: ServerResponse, status: number, body: string | Buffer, headers?: Record<string, string>): void {
-  if (headers) for (const k in headers) res.setHeader(k, headers[k]);
-  res.setHeader('content-type', 'application/json');
-  res.setHeader('content-length', Buffer.byteLength(body));
-  res.statusCode = status;
+  writeHeadWith(res, status, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
   res.end(body);
 }
 

@@ -6,6 +6,7 @@ import { SSE_HEADERS, type GatewayError, type StreamDecoder, type StreamEncoder,
 import { drained } from './drain.ts';
 import { toTransportErrorForStream } from './openai/stream-errors.ts';
 import type { RelayOutcome } from './surface.ts';
+import { writeHeadWith } from './response-headers.ts';
 
 export async function pumpTranslatedStream(
   chunks: AsyncIterable<Buffer>,
@@ -13,7 +14,7 @@ export async function pumpTranslatedStream(
   decoder: StreamDecoder,
   encoder: StreamEncoder,
 ): Promise<RelayOutcome> {
-  res.writeHead(200, SSE_HEADERS);
+  writeHeadWith(res, 200, SSE_HEADERS);
   const seen: { usage?: Usage; error?: GatewayError } = {};
   const encode = (events: StreamEvent[]): string => {
     let out = '';

@@ -8,6 +8,7 @@ import { drained } from '../drain.ts';
 import { toTransportErrorForStream } from '../openai/stream-errors.ts';
 import type { RelayOutcome } from '../surface.ts';
 import { errorEvent } from './anthropic-stream-encoder.ts';
+import { writeHeadWith } from '../response-headers.ts';
 
 interface RelayState {
   usage: Json;
@@ -16,7 +17,7 @@ interface RelayState {
 }
 
 export async function relayAnthropicStream(chunks: AsyncIterable<Buffer>, res: ServerResponse): Promise<RelayOutcome> {
-  res.writeHead(200, SSE_HEADERS);
+  writeHeadWith(res, 200, SSE_HEADERS);
   const reader = new SseReader();
   const s: RelayState = { usage: {}, stopped: false };
   try {

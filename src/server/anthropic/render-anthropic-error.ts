@@ -3,6 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import type { GatewayError } from '../../canonical/index.ts';
 import { sendJson } from '../http.ts';
+import { responseHeader } from '../response-headers.ts';
 
 export function anthropicErrorType(err: GatewayError): string {
   switch (err.kind) {
@@ -47,6 +48,6 @@ export function renderAnthropicError(res: ServerResponse, err: GatewayError): vo
     res.destroy();
     return;
   }
-  const id = res.getHeader('x-request-id');
+  const id = responseHeader(res, 'x-request-id');
   sendJson(res, anthropicStatus(err), anthropicErrorBody(err, typeof id === 'string' ? id : undefined), err.headers);
 }

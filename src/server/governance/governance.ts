@@ -12,6 +12,7 @@ import type { BudgetRecord, EndUserRecord } from '../../store/index.ts';
 import type { Principal } from '../../auth/index.ts';
 import { takeRequestMeta, type EndUserField, type RequestMeta } from './request-meta.ts';
 import { spendRow } from './spend-row.ts';
+import { responseHeader, setResponseHeader } from '../response-headers.ts';
 
 export type CallType = 'chat.completions' | 'messages' | 'embeddings';
 
@@ -117,7 +118,7 @@ export class Governance {
     const { headers, softBudget } = call.admission;
     setHeaders(ctx, headers);
     if (softBudget.length > 0) {
-      ctx.res.setHeader('x-igw-soft-budget-exceeded', softBudget.join(','));
+      setResponseHeader(ctx.res, 'x-igw-soft-budget-exceeded', softBudget.join(','));
       ctx.log.softBudget = softBudget;
     }
     return call;
@@ -163,7 +164,7 @@ export class Governance {
     const charge = call.charge ?? this.price(call, outcome.deployment, outcome.usage);
     const cost = formatUsd(charge.nanos);
     ctx.log.costUsd = cost;
-    if (!ctx.res.headersSent) for (const h of COST_HEADERS) ctx.res.setHeader(h, cost);
+    if (!ctx.res.headersSent) for (const h of COST_HEADERS) setResponseHeader(ctx.res, h, cost);
     const error = outcome.error;
     this.enqueue(ctx, call, { status: error ? 'failure' : 'success', errorCode: error?.code ?? null, deployment: outcome.deployment.id, charge });
     if (call.admission) await (call.counted ??= this.count(ctx, call.admission, charge));
@@ -176,7 +177,7 @@ export class Governance {
     call.settled = true;
     if (call.admission) void this.release(ctx, call.admission);
     const errorCode = ctx.log.errorCode ?? (ctx.res.writableFinished ? null : 'client_closed_request');
-    const deployment = ctx.log.deployment ?? lastAttempted(ctx.res.getHeader('x-igw-attempt-log'));
+    const deployment = ctx.log.deployment ?? lastAttempted(responseHeader(ctx.res, 'x-igw-attempt-log'));
     this.enqueue(ctx, call, { status: 'failure', errorCode, deployment, charge: call.charge });
   }
 
@@ -233,7 +234,7 @@ export class Governance {
 
 function setHeaders(ctx: GovernedContext, headers: Record<string, string>): void {
   if (ctx.res.headersSent) return;
-  for (const name in headers) ctx.res.setHeader(name, headers[name]);
+  for (const name in headers) setResponseHeader(ctx.res, name, headers[name]);
 }
 
 function isCanonical(usage: unknown): usage is Usage {

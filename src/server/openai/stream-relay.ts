@@ -5,6 +5,7 @@ import type { ServerResponse } from 'node:http';
 import { SSE_HEADERS, SseReader, GatewayError, type SseEvent } from '../../canonical/index.ts';
 import { toTransportErrorForStream } from './stream-errors.ts';
 import { drained } from '../drain.ts';
+import { writeHeadWith } from '../response-headers.ts';
 
 export interface StreamOutcome {
   usage: unknown;
@@ -25,7 +26,7 @@ interface RelayState {
 }
 
 export async function relayOpenAIStream(body: AsyncIterable<Buffer>, res: ServerResponse, includeUsage: boolean, trailer?: StreamTrailer): Promise<StreamOutcome> {
-  res.writeHead(200, SSE_HEADERS);
+  writeHeadWith(res, 200, SSE_HEADERS);
   const state: RelayState = { includeUsage, trailer, usage: undefined, done: false, sawError: false };
   const reader = new SseReader();
   try {
