@@ -35,7 +35,7 @@ export interface BackendOptions {
 export async function openBackends(config: GatewayConfig, opts: BackendOptions): Promise<Backends> {
   const gs = config.general_settings;
   const databaseUrl = gs.database_url || opts.env.DATABASE_URL || undefined;
-  const redisUrl = gs.redis_url || opts.env.REDIS_URL || undefined;
+  const redisUrl = gs.redis_url || opts.env.REDIS_URL || routerRedisUrl(config.router_settings);
   const dataDir = opts.dataDir ?? (gs.igw_data_dir || opts.env.IGW_DATA_DIR || DEFAULT_DATA_DIR);
   const clock = opts.now;
   const store = new StoreHandle({ databaseUrl, dataDir, schema: opts.schema, now: clock && (() => new Date(clock())) });
@@ -60,4 +60,15 @@ export async function openBackends(config: GatewayConfig, opts: BackendOptions):
       await store.close();
     },
   };
+}
+
+/**
+ * A LiteLLM config names its router's Redis in parts (`router_settings.redis_host`, `redis_port`,
+ * `redis_password`); igw's state backend takes them when no URL is given.
+ */
+export function routerRedisUrl(rs: GatewayConfig['router_settings']): string | undefined {
+  if (!rs.redis_host) return undefined;
+  const host = rs.redis_host.includes(':') && !rs.redis_host.startsWith('[') ? `[${rs.redis_host}]` : rs.redis_host;
+  const auth = rs.redis_password ? `:${encodeURIComponent(rs.redis_password)}@` : '';
+  return `redis://${auth}${host}:${rs.redis_port ?? 6379}`;
 }

@@ -30,6 +30,7 @@ export const requiredString = z.preprocess(toText, z.string().trim().min(1));
 export const optionalString = z.preprocess(toText, z.string().optional());
 export const optionalNumber = z.preprocess(toNumber, z.number().min(0).optional());
 export const optionalCount = z.preprocess(toNumber, z.int().min(0).optional());
+export const optionalPort = z.preprocess(toNumber, z.int().min(1).max(65_535).optional());
 export const optionalBoolean = z.preprocess(toBoolean, z.boolean().optional());
 
 export function numberWithDefault(fallback: number) {

@@ -9,6 +9,7 @@ import {
   optionalHeaders,
   optionalHttpUrl,
   optionalNumber,
+  optionalPort,
   optionalString,
   requiredString,
   section,
@@ -127,6 +128,10 @@ const routerSettingsObject = z.looseObject({
     stream_idle_timeout: optionalNumber,
     max_retry_after: optionalNumber,
     hedge_after_ms: z.preprocess((v) => (v === null ? undefined : v), z.record(z.string(), hedgeAfter).optional()),
+    // LiteLLM's router Redis: igw's state backend when general_settings.redis_url and REDIS_URL are unset.
+    redis_host: optionalString,
+    redis_port: optionalPort,
+    redis_password: optionalString,
 });
 export const routerSettingsSchema = section(routerSettingsObject);
 

@@ -136,6 +136,11 @@ export interface RouterSettings extends RoutingKeys {
   max_retry_after?: number;
   /** Model name → ms before a hedged second attempt, or `p95` of the group's time to first byte (igw). */
   hedge_after_ms?: Record<string, number | 'p95'>;
+  /** LiteLLM's router Redis; igw's state backend when `general_settings.redis_url` and `REDIS_URL` are unset. */
+  redis_host?: string;
+  /** Default 6379. */
+  redis_port?: number;
+  redis_password?: string;
   [other: string]: unknown;
 }
 
