@@ -4,7 +4,7 @@ import { GatewayError } from '../canonical/index.ts';
 import type { BufferedReply, SendOptions, Transport, UpstreamReply, UpstreamRequest } from './types.ts';
 
 /** An error body past this many bytes is cut: only its message is wanted. */
-const MAX_ERROR_BODY = 64 * 1024;
+export const MAX_ERROR_BODY = 64 * 1024;
 
 const agent = new Agent({
   keepAliveTimeout: 30_000,

@@ -7,6 +7,7 @@ import { geminiTarget } from './gemini/index.ts';
 import { createVertexUpstream } from './vertex/index.ts';
 import { createBedrockUpstream } from './bedrock/index.ts';
 import { httpTransport } from './http-client.ts';
+export { MAX_ERROR_BODY } from './http-client.ts';
 import { mockTarget, mockTransport } from './mock/index.ts';
 import { openAITarget } from './openai/index.ts';
 import { findPreset } from './presets.ts';

@@ -33,8 +33,9 @@ export interface RowFacts {
  */
 export function spendRow(f: RowFacts): NewSpendLog {
   const { key, user, team, organization } = f.principal;
+  const metadata = rowMetadata(f);
   const row: NewSpendLog = {
-    request_id: f.requestId,
+    request_id: rowId(f, metadata),
     model: f.model,
     call_type: f.callType,
     start_time: new Date(f.startedAt).toISOString(),
@@ -55,9 +56,6 @@ export function spendRow(f: RowFacts): NewSpendLog {
   if (f.status !== 'success') row.status = f.status;
   if (f.errorCode) row.error_code = f.errorCode;
   if (f.meta.tags.length > 0) row.tags = f.meta.tags;
-  const metadata = rowMetadata(f);
-  // After the metadata: a client's reused x-request-id is kept there (rowId).
-  row.request_id = rowId(f, metadata);
   if (Object.keys(metadata).length > 0) row.metadata = metadata;
   return row;
 }

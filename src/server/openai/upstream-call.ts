@@ -3,11 +3,9 @@
 // fails before its first byte can still be retried or fall back).
 import type { Readable } from 'node:stream';
 import { GatewayError } from '../../canonical/index.ts';
-import type { BufferedReply, UpstreamReply, UpstreamRequest } from '../../providers/index.ts';
+import { MAX_ERROR_BODY, type BufferedReply, type UpstreamReply, type UpstreamRequest } from '../../providers/index.ts';
 import type { Attempt, Deployment } from '../../router/index.ts';
 import { toTransportErrorForStream } from './stream-errors.ts';
-
-const MAX_ERROR_BODY = 64 * 1024;
 
 export interface JsonAnswer {
   raw: Buffer;
