@@ -3,6 +3,7 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
+import { anthropicApiError } from '../helpers/anthropic.ts';
 import { MASTER_KEY } from '../helpers/gateway.ts';
 import { anthropicClient, anthropicWeatherTool, PNG_B64, SIM_KEY, startAnthropicStack, type AnthropicStack } from './anthropic-stack.ts';
 
@@ -12,16 +13,6 @@ before(async () => {
 });
 after(() => s.close());
 beforeEach(() => s.sim.reset());
-
-async function rejection(p: Promise<unknown>): Promise<InstanceType<typeof Anthropic.APIError>> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof Anthropic.APIError, `expected an APIError, got ${err}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
-}
 
 const ask = (model: string, content: string, extra: Partial<Anthropic.MessageCreateParamsNonStreaming> = {}) =>
   s.anthropic.messages.create({ model, max_tokens: 256, messages: [{ role: 'user', content }], ...extra });
@@ -118,35 +109,35 @@ test('to OpenAI: image blocks become image_url parts (data URL and URL)', async 
 
 test('to OpenAI: errors in Anthropic shapes with the statuses the SDK expects', async () => {
   s.sim.enqueue({ kind: 'rate_limit', retryAfterSeconds: 2 }, { kind: 'server_error', status: 500 }, { kind: 'server_error', status: 503 }, { kind: 'invalid_key' });
-  const limited = await rejection(ask('gpt-4o', 'x'));
+  const limited = await anthropicApiError(ask('gpt-4o', 'x'));
   assert.ok(limited instanceof Anthropic.RateLimitError);
   assert.equal(limited.headers?.get('retry-after'), '2');
   assert.equal((limited.error as { error: { type: string } }).error.type, 'rate_limit_error');
-  const server = await rejection(ask('gpt-4o', 'x'));
+  const server = await anthropicApiError(ask('gpt-4o', 'x'));
   assert.ok(server instanceof Anthropic.InternalServerError);
   assert.equal((server.error as { error: { type: string } }).error.type, 'api_error');
-  const overloaded = await rejection(ask('gpt-4o', 'x'));
+  const overloaded = await anthropicApiError(ask('gpt-4o', 'x'));
   assert.ok(overloaded instanceof Anthropic.OverloadedError);
   assert.equal(overloaded.status, 529);
-  const upstreamAuth = await rejection(ask('gpt-4o', 'x'));
+  const upstreamAuth = await anthropicApiError(ask('gpt-4o', 'x'));
   assert.ok(upstreamAuth instanceof Anthropic.AuthenticationError);
-  const ctx = await rejection(ask('gpt-4o', 'long [[fault:context_length]]'));
+  const ctx = await anthropicApiError(ask('gpt-4o', 'long [[fault:context_length]]'));
   assert.ok(ctx instanceof Anthropic.BadRequestError);
   assert.equal((ctx.error as { error: { type: string } }).error.type, 'invalid_request_error');
   assert.match(ctx.message, /maximum context length/);
 });
 
 test('igw errors in Anthropic shapes: bad key, unknown model, missing max_tokens, unsupported parameter', async () => {
-  const badKey = await rejection(anthropicClient(s.gw, 'sk-wrong').messages.create({ model: 'gpt-4o', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }));
+  const badKey = await anthropicApiError(anthropicClient(s.gw, 'sk-wrong').messages.create({ model: 'gpt-4o', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }));
   assert.ok(badKey instanceof Anthropic.AuthenticationError);
   assert.deepEqual(Object.keys(badKey.error as object).sort(), ['error', 'request_id', 'type']);
-  const missing = await rejection(ask('no-such-model', 'x'));
+  const missing = await anthropicApiError(ask('no-such-model', 'x'));
   assert.ok(missing instanceof Anthropic.NotFoundError);
   assert.equal((missing.error as { error: { type: string } }).error.type, 'not_found_error');
-  const noMax = await rejection(s.anthropic.messages.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] } as unknown as Anthropic.MessageCreateParamsNonStreaming));
+  const noMax = await anthropicApiError(s.anthropic.messages.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] } as unknown as Anthropic.MessageCreateParamsNonStreaming));
   assert.ok(noMax instanceof Anthropic.BadRequestError);
   assert.match(noMax.message, /max_tokens: Field required/);
-  const topK = await rejection(ask('gpt-4o', 'x', { top_k: 5 } as Partial<Anthropic.MessageCreateParamsNonStreaming>));
+  const topK = await anthropicApiError(ask('gpt-4o', 'x', { top_k: 5 } as Partial<Anthropic.MessageCreateParamsNonStreaming>));
   assert.ok(topK instanceof Anthropic.BadRequestError);
   assert.match(topK.message, /'top_k' is not supported by provider 'openai'/);
 });
@@ -162,7 +153,7 @@ test('to OpenAI: a mid-stream upstream error becomes an Anthropic error event th
 test('count_tokens: an estimate for any configured model; unknown model is 404', async () => {
   const r = await s.anthropic.messages.countTokens({ model: 'gpt-4o', system: 'sys', messages: [{ role: 'user', content: 'a'.repeat(400) }] });
   assert.ok(r.input_tokens >= 100 && r.input_tokens < 110, String(r.input_tokens));
-  const err = await rejection(s.anthropic.messages.countTokens({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }));
+  const err = await anthropicApiError(s.anthropic.messages.countTokens({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }));
   assert.ok(err instanceof Anthropic.NotFoundError);
 });
 
@@ -203,9 +194,9 @@ test('pass-through: streaming with thinking and tools, events relayed one by one
 
 test('pass-through: upstream errors keep Anthropic statuses (529 overloaded, 429) and mid-stream errors are relayed', async () => {
   s.sim.enqueue({ kind: 'overloaded' }, { kind: 'rate_limit', retryAfterSeconds: 6 });
-  const overloaded = await rejection(ask('claude', 'x'));
+  const overloaded = await anthropicApiError(ask('claude', 'x'));
   assert.ok(overloaded instanceof Anthropic.OverloadedError);
-  const limited = await rejection(ask('claude', 'x'));
+  const limited = await anthropicApiError(ask('claude', 'x'));
   assert.ok(limited instanceof Anthropic.RateLimitError);
   assert.equal(limited.headers?.get('retry-after'), '6');
   await assert.rejects(

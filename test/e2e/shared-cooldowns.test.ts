@@ -3,7 +3,7 @@
 // sharing. Each test writes under a Redis key prefix of its own.
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from '../helpers/eventually.ts';
 import { startSimulator, type Simulator } from '../simulator/index.ts';
 import { MASTER_KEY, openaiClient, startTestGateway } from '../helpers/gateway.ts';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
@@ -69,14 +69,6 @@ async function cooling(gw: RunningGateway): Promise<string[]> {
   return ready.groups.g.cooling;
 }
 
-async function eventually(what: string, check: () => Promise<boolean>, ms: number): Promise<void> {
-  const t0 = Date.now();
-  while (!(await check())) {
-    if (Date.now() - t0 > ms) assert.fail(`still not true after ${ms} ms: ${what}`);
-    await sleep(20);
-  }
-}
-
 test('a deployment tripped through one gateway is skipped by another without a call, and probed by it after the cooldown', async () => {
   const prefix = newPrefix();
   const a = await replica(prefix);
@@ -87,7 +79,7 @@ test('a deployment tripped through one gateway is skipped by another without a c
     assert.equal(await ask(a), 'g.1');
     assert.equal(await ask(a), 'g.1');
     assert.equal(simA.calls.length, 2, 'two failures of g.0 on a: more than allowed_fails=1');
-    await eventually('b sees g.0 cooling', async () => (await cooling(b)).includes('g.0'), 2000);
+    await eventually('b sees g.0 cooling', async () => (await cooling(b)).includes('g.0'), 2000, 20);
     simA.reset();
     simB.reset();
     for (let i = 0; i < 3; i++) assert.equal(await ask(b), 'g.1');
@@ -96,7 +88,7 @@ test('a deployment tripped through one gateway is skipped by another without a c
     assert.equal(await ask(c), 'g.1');
     assert.equal(simA.calls.length, 0, 'neither b nor c called g.0');
     assert.equal(simB.calls.length, 4);
-    await eventually('the cooldown ends', async () => (await cooling(b)).length === 0, COOLDOWN_SECONDS * 1000 + 2000);
+    await eventually('the cooldown ends', async () => (await cooling(b)).length === 0, COOLDOWN_SECONDS * 1000 + 2000, 20);
     assert.equal(await ask(b), 'g.0', 'b probes g.0, which answers');
     assert.equal(simA.calls.length, 1);
     assert.equal(await ask(b), 'g.0');

@@ -4,6 +4,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
+import { anthropicApiError } from '../helpers/anthropic.ts';
 import { startSimulator, type Simulator } from '../simulator/index.ts';
 import { MAIN_BACKENDS, MASTER_KEY, cleanupPlaces, clock, newPlace, startOn, type GatewayUnderTest } from './helpers.ts';
 
@@ -32,17 +33,6 @@ interface LogRow {
   error_code: string | null;
   call_type: string;
   spend: number;
-}
-
-/** The SDK's error, with the body igw sent. */
-async function apiError(p: Promise<unknown>): Promise<InstanceType<typeof Anthropic.APIError>> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof Anthropic.APIError, String(err));
-    return err;
-  }
-  assert.fail('expected an error');
 }
 
 function anthropicBody(err: InstanceType<typeof Anthropic.APIError>): { type: string; error: { type: string; message: string } } {
@@ -75,14 +65,14 @@ for (const backend of MAIN_BACKENDS) {
         const id = `cust-blocked-${model}`;
         await t.admin('POST', '/customer/new', { user_id: id });
         await t.admin('POST', '/customer/block', { user_ids: [id] });
-        const err = await apiError(ask(model, id));
+        const err = await anthropicApiError(ask(model, id));
         assert.equal(err.status, 403);
         assert.ok(err instanceof Anthropic.PermissionDeniedError);
         const body = anthropicBody(err);
         assert.equal(body.type, 'error');
         assert.equal(body.error.type, 'permission_error');
         assert.equal(body.error.message, `End-user '${id}' (the request's metadata.user_id) is blocked. An admin can unblock it with POST /customer/unblock.`);
-        const streamed = await apiError(ask(model, id, true));
+        const streamed = await anthropicApiError(ask(model, id, true));
         assert.equal(streamed.status, 403, 'a stream is refused before it starts');
         assert.equal(sim.calls.length, 0);
         await t.admin('POST', '/customer/unblock', { user_ids: [id] });
@@ -108,7 +98,7 @@ for (const backend of MAIN_BACKENDS) {
     test('an end-user budget refuses with an Anthropic invalid_request_error once spent', async () => {
       await t.admin('POST', '/customer/new', { user_id: 'cust-budget', max_budget: 0.000001 });
       await ask('priced', 'cust-budget');
-      const err = await apiError(ask('priced', 'cust-budget'));
+      const err = await anthropicApiError(ask('priced', 'cust-budget'));
       assert.equal(err.status, 400);
       const body = anthropicBody(err);
       assert.equal(body.error.type, 'invalid_request_error');
@@ -128,7 +118,7 @@ for (const backend of MAIN_BACKENDS) {
       assert.equal(res.status, 403);
       const openaiBody = (await res.json()) as { error: { code: string; param: string } };
       assert.deepEqual([openaiBody.error.code, openaiBody.error.param], ['end_user_blocked', 'user']);
-      assert.equal((await apiError(ask('priced', 'cust-both'))).status, 403);
+      assert.equal((await anthropicApiError(ask('priced', 'cust-both'))).status, 403);
       const rows = await t.admin<LogRow[]>('GET', `/spend/logs?end_user=cust-both`);
       assert.deepEqual(rows.map((r) => [r.status, r.error_code]), [['failure', 'end_user_blocked'], ['failure', 'end_user_blocked']]);
     });

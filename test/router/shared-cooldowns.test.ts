@@ -3,6 +3,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from '../helpers/eventually.ts';
 import { pino } from 'pino';
 import { Cooldowns } from '../../src/router/cooldowns.ts';
 import { cooldownKey, CooldownSharing } from '../../src/router/shared-cooldowns.ts';
@@ -53,14 +54,6 @@ async function replica(prefix: string, now: () => number, url = TEST_REDIS_URL):
       await state.close();
     },
   };
-}
-
-async function eventually(what: string, check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const t0 = Date.now();
-  while (!(await check())) {
-    if (Date.now() - t0 > ms) assert.fail(`still not true after ${ms} ms: ${what}`);
-    await sleep(10);
-  }
 }
 
 test('a breaker tripped on one replica cools the deployment on the others; a replica started later reads it; a probe clears it for all', async () => {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
+import { anthropicApiError } from '../helpers/anthropic.ts';
 import { startSimulator, type Simulator } from './index.ts';
 
 const KEY = 'sk-ant-sim';
@@ -16,16 +17,6 @@ after(() => sim.close());
 beforeEach(() => sim.reset());
 
 const weather = { name: 'get_weather', description: 'Weather', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } } };
-
-async function status(p: Promise<unknown>): Promise<InstanceType<typeof Anthropic.APIError>> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof Anthropic.APIError, String(err));
-    return err;
-  }
-  assert.fail('expected an error');
-}
 
 test('plain message: body shape, usage, auth by Bearer (SDK 1.x) and by x-api-key', async () => {
   const msg = await client.messages.create({ model: 'claude-x', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
@@ -70,7 +61,7 @@ test('stream: the SDK accumulates text, tool input and thinking with its signatu
 test('the rules a translator can break are enforced with the API wording', async () => {
   const bad = async (body: Record<string, unknown>, pattern: RegExp, version?: string): Promise<void> => {
     const c = version ? new Anthropic({ baseURL: sim.url, apiKey: KEY, maxRetries: 0, defaultHeaders: { 'anthropic-version': version } }) : client;
-    const err = await status(c.messages.create({ model: 'm', max_tokens: 100, messages: [{ role: 'user', content: 'x' }], ...body } as never));
+    const err = await anthropicApiError(c.messages.create({ model: 'm', max_tokens: 100, messages: [{ role: 'user', content: 'x' }], ...body } as never));
     assert.equal(err.status, 400);
     assert.match(err.message, pattern);
   };
@@ -87,13 +78,13 @@ test('the rules a translator can break are enforced with the API wording', async
 
 test('faults in Anthropic shapes: 429 with retry-after, 529 overloaded, context window, mid-stream error', async () => {
   sim.enqueue({ kind: 'rate_limit', retryAfterSeconds: 3 }, { kind: 'overloaded' });
-  const limited = await status(client.messages.create({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }));
+  const limited = await anthropicApiError(client.messages.create({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }));
   assert.equal(limited.status, 429);
   assert.equal(limited.headers?.get('retry-after'), '3');
-  const overloaded = await status(client.messages.create({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }));
+  const overloaded = await anthropicApiError(client.messages.create({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }));
   assert.equal(overloaded.status, 529);
   assert.equal((overloaded.error as { error?: { type?: string } }).error?.type, 'overloaded_error');
-  const long = await status(client.messages.create({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: '[[fault:context_length]]' }] }));
+  const long = await anthropicApiError(client.messages.create({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: '[[fault:context_length]]' }] }));
   assert.match(long.message, /prompt is too long/);
   await assert.rejects(
     client.messages.stream({ model: 'm', max_tokens: 100, messages: [{ role: 'user', content: 'go [[fault:stream_error after=3]]' }] }).finalMessage(),
