@@ -60,7 +60,8 @@ export async function runAttempt<T>(
   const started = performance.now();
   stats.inFlight++;
   stats.countRequest(deps.now());
-  const record: AttemptRecord = { deployment: d.id, model, outcome: 'ok', ms: 0, ...(hedge ? { hedge } : {}) };
+  const record: AttemptRecord = { deployment: d.id, model, outcome: 'ok', ms: 0 };
+  if (hedge) record.hedge = true;
   records.push(record);
   try {
     const value = await attempt(d, signal);
