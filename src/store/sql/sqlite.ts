@@ -46,11 +46,19 @@ class SqliteDriver implements SqlDriver {
 
   constructor(db: DatabaseSync) {
     this.db = db;
-    this.tx = { dialect: sqliteDialect, query: async <T extends Row>(text: string, params?: readonly unknown[]) => this.run<T>(text, params) };
+    this.tx = {
+      dialect: sqliteDialect,
+      query: async <T extends Row>(text: string, params?: readonly unknown[]) => this.all<T>(text, params),
+      run: async (text: string, params?: readonly unknown[]) => this.changes(text, params),
+    };
   }
 
   query<T extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-    return this.whenIdle(() => this.run<T>(text, params));
+    return this.whenIdle(() => this.all<T>(text, params));
+  }
+
+  run(text: string, params: readonly unknown[] = []): Promise<number> {
+    return this.whenIdle(() => this.changes(text, params));
   }
 
   transaction<R>(fn: (tx: Sql) => Promise<R>): Promise<R> {
@@ -100,8 +108,12 @@ class SqliteDriver implements SqlDriver {
     }
   }
 
-  private run<T>(text: string, params: readonly unknown[] = []): T[] {
+  private all<T>(text: string, params: readonly unknown[] = []): T[] {
     return this.statement(text).all(...(params as SQLInputValue[])) as T[];
+  }
+
+  private changes(text: string, params: readonly unknown[] = []): number {
+    return Number(this.statement(text).run(...(params as SQLInputValue[])).changes);
   }
 
   private statement(text: string): StatementSync {
