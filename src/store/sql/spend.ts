@@ -39,9 +39,11 @@ export class SqlSpend implements SpendRepository {
       for (const s of statements) {
         for (const r of await tx.query<Pick<SpendLogRow, 'request_id'>>(s.text, s.params)) fresh.add(r.request_id);
       }
-      const counted = full.filter((r) => fresh.has(r.request_id) && r.spend !== 0);
+      const inserted = fresh.size;
+      // A fresh id's row is the first of the batch with it (later ones hit its conflict): delete() takes only that one.
+      const counted = full.filter((r) => fresh.delete(r.request_id) && r.spend !== 0);
       for (const entity of Object.keys(ENTITIES) as SpendEntity[]) await addSpend(tx, entity, counted);
-      return fresh.size;
+      return inserted;
     });
   }
 
