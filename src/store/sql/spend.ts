@@ -3,7 +3,7 @@ import { nextBoundaryAfter } from '../duration.ts';
 import { StoreError, type DailySpendQuery, type DailySpendRow, type NewSpendLog, type SpendEntity, type SpendGroupKey, type SpendLogQuery, type SpendLogRow, type SpendRepository } from '../types.ts';
 import { SPEND_LOG_COLUMNS, Where, fromRow } from './columns.ts';
 import type { RepoContext } from './context.ts';
-import type { Dialect } from './dialect.ts';
+import type { Dialect, InsertStatement } from './dialect.ts';
 import type { Sql } from './driver.ts';
 
 /** Table and id column of each entity that has a `spend` column, and the spend-log column naming it. */
@@ -35,10 +35,7 @@ export class SqlSpend implements SpendRepository {
     const full = rows.map(complete);
     const statements = this.d.insertMissing('igw_spend_logs', SPEND_LOG_COLUMNS, 'request_id', full);
     return this.ctx.db.transaction(async (tx) => {
-      const fresh = new Set<string>();
-      for (const s of statements) {
-        for (const r of await tx.query<Pick<SpendLogRow, 'request_id'>>(s.text, s.params)) fresh.add(r.request_id);
-      }
+      const fresh = await freshKeys(tx, statements);
       const inserted = fresh.size;
       // A fresh id's row is the first of the batch with it (later ones hit its conflict): delete() takes only that one.
       const counted = full.filter((r) => fresh.delete(r.request_id) && r.spend !== 0);
@@ -153,6 +150,19 @@ function complete(r: NewSpendLog): SpendLogRow {
     metadata: {},
     ...stripUndefined(r),
   } as SpendLogRow;
+}
+
+/** Runs the statements of Dialect.insertMissing; returns the request ids of the rows they inserted. */
+async function freshKeys(tx: Sql, statements: readonly InsertStatement[]): Promise<Set<unknown>> {
+  const fresh = new Set<unknown>();
+  for (const s of statements) {
+    if (s.freshBy === 'changes') {
+      if ((await tx.run(s.text, s.params)) > 0) fresh.add(s.key);
+    } else {
+      for (const r of await tx.query(s.text, s.params)) fresh.add(r.request_id);
+    }
+  }
+  return fresh;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
