@@ -254,6 +254,52 @@ export function storeContract(name: string, open: (clock: Clock) => Promise<Stor
       assert.ok(Math.abs((key?.spend ?? 0) - (await store.spend.totalSpend({ api_key: 'bulk-key' }))) < 1e-9);
     });
 
+    test('spend: an id already stored, or repeated in the batch, is inserted once and adds its spend once', async () => {
+      await store.keys.create({ token: 'dup-key', key_name: 'x' });
+      await store.teams.create({ team_id: 'dup-team' });
+      const row = (request_id: string, spend: number) => ({
+        request_id,
+        api_key: 'dup-key',
+        team_id: 'dup-team',
+        model: 'm',
+        start_time: '2026-03-06T00:00:00Z',
+        end_time: '2026-03-06T00:00:01Z',
+        spend,
+      });
+      assert.equal(await store.spend.insertSpendLogs([row('dup-1', 1)]), 1);
+      assert.equal(await store.spend.insertSpendLogs([row('dup-2', 2), row('dup-1', 4), row('dup-2', 8), row('dup-3', 16), row('dup-3', 32)]), 2);
+      const logs = await store.spend.listSpendLogs({ api_key: 'dup-key' });
+      assert.deepEqual(logs.map((l) => [l.request_id, l.spend]).sort(), [
+        ['dup-1', 1],
+        ['dup-2', 2],
+        ['dup-3', 16],
+      ]);
+      assert.equal((await store.keys.get('dup-key'))?.spend, 1 + 2 + 16, 'each stored row once: the first of its id');
+      assert.equal((await store.teams.get('dup-team'))?.spend, 1 + 2 + 16);
+    });
+
+    test('spend: batches of many sizes, each partly stored before, add each of their rows once', async () => {
+      await store.keys.create({ token: 'mix-key', key_name: 'x' });
+      let total = 0;
+      for (const size of [1, 2, 3, 7, 31, 63, 64, 65, 100, 127, 129]) {
+        const rows = Array.from({ length: size }, (_, i) => ({
+          request_id: `mix-${size}-${i}`,
+          api_key: 'mix-key',
+          model: 'm',
+          start_time: '2026-03-07T00:00:00Z',
+          end_time: '2026-03-07T00:00:01Z',
+          spend: 1,
+        }));
+        const early = rows.filter((_, i) => i % 3 === 1);
+        if (early.length) assert.equal(await store.spend.insertSpendLogs(early), early.length);
+        assert.equal(await store.spend.insertSpendLogs(rows), size - early.length, `a batch of ${size}`);
+        total += size;
+      }
+      assert.equal((await store.keys.get('mix-key'))?.spend, total);
+      assert.equal(await store.spend.totalSpend({ api_key: 'mix-key' }), total);
+      assert.equal((await store.spend.listSpendLogs({ api_key: 'mix-key', limit: 10_000 })).length, total);
+    });
+
     test('spend: due budgets reset to 0 and move their reset time', async () => {
       await store.keys.create({ token: 'reset-key', key_name: 'x', budget_duration: '1h' });
       await store.keys.create({ token: 'keep-key', key_name: 'x', budget_duration: '7d' });

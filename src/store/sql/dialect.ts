@@ -11,6 +11,13 @@ export interface Statement {
   params: unknown[];
 }
 
+/**
+ * A statement of Dialect.insertMissing, and how it tells which rows it inserted: `returning`, it returns a row
+ * holding the key of each; `changes`, it inserts at most the one row keyed `key`, and its change count (Sql.run)
+ * is 1 when it did.
+ */
+export type InsertStatement = Statement & ({ freshBy: 'returning' } | { freshBy: 'changes'; key: unknown });
+
 /** Column types and defaults in the engine's words: migrations are written once, in these. */
 export interface SchemaWords {
   int: string;
@@ -57,10 +64,10 @@ export interface Dialect {
    */
   recordset(n: number, alias: string, columns: Columns): string;
   /**
-   * Statements inserting `rows` into `table`, skipping those whose `key` column already exists; each returns
-   * the `key` of the rows it inserted. `rows` hold every column of `columns`.
+   * Statements inserting `rows` into `table` in their order, skipping those whose `key` column already exists
+   * (a key repeated in `rows` is inserted once, from its first row). `rows` hold every column of `columns`.
    */
-  insertMissing(table: string, columns: Columns, key: string, rows: readonly object[]): Statement[];
+  insertMissing(table: string, columns: Columns, key: string, rows: readonly object[]): InsertStatement[];
   /** Appended to a SELECT in a transaction that goes on to update the rows it read. */
   readonly forUpdate: string;
   /** A statement holding lock `id` until the transaction ends; null where write transactions already exclude each other. */

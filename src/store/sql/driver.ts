@@ -9,6 +9,8 @@ export interface Sql {
   readonly dialect: Dialect;
   /** One statement with parameters written as `dialect.param(n)`; returns its rows. */
   query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /** One statement with parameters, run for its effect; returns the number of rows it inserted, updated or deleted. */
+  run(text: string, params?: readonly unknown[]): Promise<number>;
 }
 
 export interface SqlDriver extends Sql {

@@ -1,6 +1,6 @@
 // PostgreSQL's spelling of the dialect (node-postgres): `$n::type` parameters, jsonb
 // functions for JSON parameters, row locks, and errors that name the constraint they broke.
-import type { ColumnKind, Columns, Constraint, Dialect, Statement, Violation } from './dialect.ts';
+import type { ColumnKind, Columns, Constraint, Dialect, InsertStatement, Violation } from './dialect.ts';
 
 /** Every parameter is sent as text with an explicit cast, so the server never has to guess a type. */
 const CAST: Record<ColumnKind, string> = { text: 'text', float: 'float8', int: 'int8', bool: 'boolean', json: 'jsonb', time: 'timestamptz' };
@@ -45,7 +45,7 @@ export const postgresDialect: Dialect = {
 
   recordset: (n, alias, columns) => `jsonb_to_recordset($${n}::jsonb) AS ${alias}(${recordsetColumns(columns)})`,
 
-  insertMissing(table, columns, key, rows): Statement[] {
+  insertMissing(table, columns, key, rows): InsertStatement[] {
     const names = Object.keys(columns).join(', ');
     return [
       {
@@ -53,6 +53,7 @@ export const postgresDialect: Dialect = {
                SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS r(${recordsetColumns(columns)})
                ON CONFLICT (${key}) DO NOTHING RETURNING ${key}`,
         params: [JSON.stringify(rows)],
+        freshBy: 'returning',
       },
     ];
   },

@@ -50,6 +50,10 @@ class PostgresDriver implements SqlDriver {
     return (await this.pool.query(text, params as unknown[])).rows as T[];
   }
 
+  async run(text: string, params: readonly unknown[] = []): Promise<number> {
+    return (await this.pool.query(text, params as unknown[])).rowCount ?? 0;
+  }
+
   async transaction<R>(fn: (tx: Sql) => Promise<R>): Promise<R> {
     const client = await this.pool.connect();
     try {
@@ -57,6 +61,7 @@ class PostgresDriver implements SqlDriver {
       const result = await fn({
         dialect: postgresDialect,
         query: async <T extends Row>(text: string, params: readonly unknown[] = []) => (await client.query(text, params as unknown[])).rows as T[],
+        run: async (text: string, params: readonly unknown[] = []) => (await client.query(text, params as unknown[])).rowCount ?? 0,
       });
       await client.query('COMMIT');
       return result;

@@ -3,7 +3,7 @@ import { nextBoundaryAfter } from '../duration.ts';
 import { StoreError, type DailySpendQuery, type DailySpendRow, type NewSpendLog, type SpendEntity, type SpendGroupKey, type SpendLogQuery, type SpendLogRow, type SpendRepository } from '../types.ts';
 import { SPEND_LOG_COLUMNS, Where, fromRow } from './columns.ts';
 import type { RepoContext } from './context.ts';
-import type { Dialect } from './dialect.ts';
+import type { Dialect, InsertStatement } from './dialect.ts';
 import type { Sql } from './driver.ts';
 
 /** Table and id column of each entity that has a `spend` column, and the spend-log column naming it. */
@@ -35,13 +35,12 @@ export class SqlSpend implements SpendRepository {
     const full = rows.map(complete);
     const statements = this.d.insertMissing('igw_spend_logs', SPEND_LOG_COLUMNS, 'request_id', full);
     return this.ctx.db.transaction(async (tx) => {
-      const fresh = new Set<string>();
-      for (const s of statements) {
-        for (const r of await tx.query<Pick<SpendLogRow, 'request_id'>>(s.text, s.params)) fresh.add(r.request_id);
-      }
-      const counted = full.filter((r) => fresh.has(r.request_id) && r.spend !== 0);
+      const fresh = await freshKeys(tx, statements);
+      const inserted = fresh.size;
+      // A fresh id's row is the first of the batch with it (later ones hit its conflict): delete() takes only that one.
+      const counted = full.filter((r) => fresh.delete(r.request_id) && r.spend !== 0);
       for (const entity of Object.keys(ENTITIES) as SpendEntity[]) await addSpend(tx, entity, counted);
-      return fresh.size;
+      return inserted;
     });
   }
 
@@ -125,15 +124,21 @@ function safeNext(anchor: Date, duration: string, now: Date): string | null {
   }
 }
 
+/**
+ * The row as stored: the store's defaults, then every field the caller gave (undefined is "not given"). One
+ * object with every column, given fields written over it: a third of the time of spreading a copy into it.
+ */
 function complete(r: NewSpendLog): SpendLogRow {
   const prompt = r.prompt_tokens ?? 0;
   const completion = r.completion_tokens ?? 0;
-  return {
+  const row: Record<string, unknown> = {
+    request_id: r.request_id,
     api_key: '',
     user_id: null,
     team_id: null,
     organization_id: null,
     end_user: null,
+    model: r.model,
     deployment: null,
     call_type: '',
     prompt_tokens: prompt,
@@ -143,20 +148,31 @@ function complete(r: NewSpendLog): SpendLogRow {
     cache_write_tokens: 0,
     reasoning_tokens: 0,
     spend: 0,
+    start_time: r.start_time,
+    end_time: r.end_time,
     latency_ms: r.latency_ms ?? new Date(r.end_time).getTime() - new Date(r.start_time).getTime(),
     status: 'success',
     error_code: null,
     cache_hit: false,
     tags: [],
     metadata: {},
-    ...stripUndefined(r),
-  } as SpendLogRow;
+  };
+  const given: Readonly<Record<string, unknown>> = r;
+  for (const k in given) if (given[k] !== undefined) row[k] = given[k];
+  return row as unknown as SpendLogRow;
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  const out: Record<string, unknown> = {};
-  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
-  return out as Partial<T>;
+/** Runs the statements of Dialect.insertMissing; returns the request ids of the rows they inserted. */
+async function freshKeys(tx: Sql, statements: readonly InsertStatement[]): Promise<Set<unknown>> {
+  const fresh = new Set<unknown>();
+  for (const s of statements) {
+    if (s.freshBy === 'changes') {
+      if ((await tx.run(s.text, s.params)) > 0) fresh.add(s.key);
+    } else {
+      for (const r of await tx.query(s.text, s.params)) fresh.add(r.request_id);
+    }
+  }
+  return fresh;
 }
 
 /** Adds the batch's spend to each entity row it names: one UPDATE per entity kind. */

@@ -35,6 +35,8 @@ class SqliteDriver implements SqlDriver {
   readonly dialect = sqliteDialect;
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
+  private lastText: string | undefined;
+  private lastStatement: StatementSync | undefined;
   /**
    * One connection: a transaction's statements must not mix with anyone else's. Transactions queue behind
    * one another (`tail` settles when the last one queued has ended); while any is queued or open
@@ -46,11 +48,19 @@ class SqliteDriver implements SqlDriver {
 
   constructor(db: DatabaseSync) {
     this.db = db;
-    this.tx = { dialect: sqliteDialect, query: async <T extends Row>(text: string, params?: readonly unknown[]) => this.run<T>(text, params) };
+    this.tx = {
+      dialect: sqliteDialect,
+      query: async <T extends Row>(text: string, params?: readonly unknown[]) => this.all<T>(text, params),
+      run: async (text: string, params?: readonly unknown[]) => this.changes(text, params),
+    };
   }
 
   query<T extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-    return this.whenIdle(() => this.run<T>(text, params));
+    return this.whenIdle(() => this.all<T>(text, params));
+  }
+
+  run(text: string, params: readonly unknown[] = []): Promise<number> {
+    return this.whenIdle(() => this.changes(text, params));
   }
 
   transaction<R>(fn: (tx: Sql) => Promise<R>): Promise<R> {
@@ -100,11 +110,17 @@ class SqliteDriver implements SqlDriver {
     }
   }
 
-  private run<T>(text: string, params: readonly unknown[] = []): T[] {
+  private all<T>(text: string, params: readonly unknown[] = []): T[] {
     return this.statement(text).all(...(params as SQLInputValue[])) as T[];
   }
 
+  private changes(text: string, params: readonly unknown[] = []): number {
+    return Number(this.statement(text).run(...(params as SQLInputValue[])).changes);
+  }
+
   private statement(text: string): StatementSync {
+    // A batch runs one text row after row: the one used last is already the most recent.
+    if (text === this.lastText && this.lastStatement) return this.lastStatement;
     let s = this.statements.get(text);
     if (s) {
       this.statements.delete(text);
@@ -113,6 +129,8 @@ class SqliteDriver implements SqlDriver {
       if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.delete(this.statements.keys().next().value as string);
     }
     this.statements.set(text, s);
+    this.lastText = text;
+    this.lastStatement = s;
     return s;
   }
 }
