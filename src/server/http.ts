@@ -19,9 +19,21 @@ export function requestIdOf(req: IncomingMessage): string {
  * each embedded-store write touch a page per row (2.5x the cost per row at 100k rows).
  */
 export function uuidV7(now = Date.now()): string {
-  const ms = now.toString(16).padStart(12, '0');
   // randomUUID() is 'xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx' with the RFC variant bits in V: keep its random tail.
-  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${randomUUID().slice(15)}`;
+  return `${timePrefix(now)}${randomUUID().slice(15)}`;
+}
+
+let prefixMs = Number.NaN;
+let prefix = '';
+
+/** 'tttttttt-tttt-7' for a millisecond, kept from the last call: a busy gateway makes several ids per millisecond. */
+function timePrefix(now: number): string {
+  if (now !== prefixMs) {
+    const ms = now.toString(16).padStart(12, '0');
+    prefix = `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7`;
+    prefixMs = now;
+  }
+  return prefix;
 }
 
 export function tooLarge(limit: number): GatewayError {
@@ -101,7 +113,8 @@ export async function readJsonObject(req: IncomingMessage, limit: number): Promi
 }
 
 export function sendJson(res: ServerResponse, status: number, body: string | Buffer, headers?: Record<string, string>): void {
-  writeHeadWith(res, status, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  writeHeadWith(res, status, { ...headers, 'content-type': 'application/json', 'content-length': String(length) });
   res.end(body);
 }
 

@@ -38,8 +38,8 @@ export function spendRow(f: RowFacts): NewSpendLog {
     request_id: rowId(f, metadata),
     model: f.model,
     call_type: f.callType,
-    start_time: new Date(f.startedAt).toISOString(),
-    end_time: new Date(f.endedAt).toISOString(),
+    start_time: isoTime(f.startedAt),
+    end_time: isoTime(f.endedAt),
     latency_ms: f.latencyMs,
   };
   if (key?.token) row.api_key = key.token;
@@ -83,4 +83,25 @@ function rowId(f: RowFacts, metadata: Record<string, unknown>): string {
   if (f.req.headers['x-request-id'] !== f.requestId) return f.requestId;
   metadata.client_request_id = f.requestId;
   return randomUUID();
+}
+
+/** Epoch ms of 10000-01-01: from then on toISOString() writes a six-digit year. */
+const YEAR_10000 = 253_402_300_800_000;
+let cachedSecond = Number.NaN;
+let cachedPrefix = '';
+
+/**
+ * `new Date(ms).toISOString()`, with the text up to the second kept from the last call: two times per row, and
+ * a Date plus its formatting cost ~0.5 µs each on the event loop, most of the row's cost.
+ */
+export function isoTime(ms: number): string {
+  const t = Math.floor(ms);
+  if (!(t >= 0 && t < YEAR_10000)) return new Date(ms).toISOString();
+  const second = Math.floor(t / 1000);
+  if (second !== cachedSecond) {
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 20); // 'YYYY-MM-DDTHH:MM:SS.'
+    cachedSecond = second;
+  }
+  const milli = t - second * 1000;
+  return `${cachedPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
