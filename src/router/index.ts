@@ -55,7 +55,6 @@ export class ModelRouter {
   private readonly strategy: Strategy;
   private readonly now: () => number;
   private readonly random: () => number;
-  private readonly depsByGroup = new WeakMap<Group, AttemptDeps>();
 
   constructor(list: readonly DeploymentConfig[], options: RouterOptions) {
     this.options = options;
@@ -83,40 +82,30 @@ export class ModelRouter {
     const records: AttemptRecord[] = [];
     const first = this.groups.get(req.model);
     if (!first) throw modelNotFound(req.model, this.modelNames());
-    let lastError: GatewayError;
-    try {
-      return routed(await this.runGroup(first, req, attempt, records), req.model, records);
-    } catch (err) {
-      lastError = err as GatewayError;
-    }
-    // The requested group failed: its fallbacks (and theirs) in order, each group at most once.
-    const queue: string[] = [];
-    const tried = new Set<string>([req.model]);
-    const fallBack = (model: string, err: GatewayError): boolean => {
-      if (err.code === 'client_closed' || !canFallBack(err.kind)) return false;
-      queue.push(...fallbacksFor(model, err.kind, this.options.fallbacks, req.fallbacks ?? {}));
-      return true;
-    };
-    let more = fallBack(req.model, lastError);
-    while (more && queue.length > 0) {
+    const queue: string[] = [req.model];
+    const tried = new Set<string>();
+    let lastError: GatewayError | undefined;
+    while (queue.length > 0) {
       const model = queue.shift()!;
       if (tried.has(model)) continue;
       tried.add(model);
       const group = this.groups.get(model);
       if (!group) continue; // a fallback naming an unknown model is reported at start-up
-      if (!(await fallbackAdmitted(model, req, records))) continue;
+      if (model !== req.model && !(await fallbackAdmitted(model, req, records))) continue;
       try {
-        return routed(await this.runGroup(group, req, attempt, records), model, records);
+        const won = await this.runGroup(group, req, attempt, records);
+        return { value: won.value, deployment: won.deployment, model, attempts: records, finish: won.done };
       } catch (err) {
         lastError = err as GatewayError;
-        more = fallBack(model, lastError);
+        if (lastError.code === 'client_closed' || !canFallBack(lastError.kind)) break;
+        queue.push(...fallbacksFor(model, lastError.kind, this.options.fallbacks, req.fallbacks ?? {}));
       }
     }
-    throw exhausted(lastError, records);
+    throw exhausted(lastError!, records);
   }
 
   private async runGroup<T>(group: Group, req: RouteRequest, attempt: Attempt<T>, records: AttemptRecord[]): Promise<Running<T>> {
-    let failed: Set<Deployment> = NONE_FAILED;
+    const failed = new Set<Deployment>();
     for (let retry = 0; ; retry++) {
       const picked = this.pick(group, req.stream, failed);
       try {
@@ -124,7 +113,6 @@ export class ModelRouter {
       } catch (err) {
         const gerr = err as GatewayError;
         if (gerr.code === 'client_closed' || req.signal.aborted) throw clientClosed();
-        if (failed === NONE_FAILED) failed = new Set();
         failed.add(picked.deployment);
         if (retry >= retriesFor(gerr.kind, this.options.retry, req.numRetries)) throw gerr;
         await this.waitBeforeRetry(group, gerr, retry, failed, req);
@@ -133,11 +121,11 @@ export class ModelRouter {
   }
 
   private runPicked<T>(picked: Picked, group: Group, req: RouteRequest, attempt: Attempt<T>, records: AttemptRecord[]): Promise<Running<T>> {
-    const deps = this.attemptDeps(group);
-    const delay = this.hedgeDelay(group);
-    if (delay === undefined) return runAttempt(picked.deployment, group.name, req.stream, req.signal, attempt, deps, records, false);
+    const deps: AttemptDeps = { stats: this.stats, cooldowns: this.cooldowns, now: this.now, alone: group.usable.length === 1 };
     const run = (d: Deployment, signal: AbortSignal, hedge: boolean): Promise<Running<T>> =>
       runAttempt(d, group.name, req.stream, signal, attempt, deps, records, hedge);
+    const delay = this.hedgeDelay(group);
+    if (delay === undefined) return run(picked.deployment, req.signal, false);
     return raceWithHedge<T>(
       (cancel) => run(picked.deployment, AbortSignal.any([req.signal, cancel]), false),
       async (cancel) => {
@@ -146,16 +134,6 @@ export class ModelRouter {
       },
       delay,
     );
-  }
-
-  /** What an attempt on one of the group's deployments needs from the router; the same for every request. */
-  private attemptDeps(group: Group): AttemptDeps {
-    let deps = this.depsByGroup.get(group);
-    if (!deps) {
-      deps = { stats: this.stats, cooldowns: this.cooldowns, now: this.now, alone: group.usable.length === 1 };
-      this.depsByGroup.set(group, deps);
-    }
-    return deps;
   }
 
   private pick(group: Group, stream: boolean, failed: ReadonlySet<Deployment>, hedge = false): Picked {
@@ -190,13 +168,6 @@ export class ModelRouter {
     if (setting === undefined) return undefined;
     return setting === 'p95' ? this.stats.groupP95Ttft(group.usable) : setting;
   }
-}
-
-/** No deployment has failed yet in this request (the set is made when one does). */
-const NONE_FAILED: Set<Deployment> = new Set();
-
-function routed<T>(won: Running<T>, model: string, records: AttemptRecord[]): Routed<T> {
-  return { value: won.value, deployment: won.deployment, model, attempts: records, finish: won.done };
 }
 
 /** Whether the caller may fall back to `model`; a refusal is recorded as a skipped group. */

@@ -20,11 +20,6 @@ export interface SelectContext extends PickContext {
 
 export function pickDeployment(group: Group, failed: ReadonlySet<Deployment>, strategy: Strategy, ctx: SelectContext): Picked {
   if (group.usable.length === 0) throw group.unusable[0];
-  if (group.usable.length === 1 && failed.size === 0 && !ctx.hedge) {
-    // The common case, without the candidate lists: one deployment, healthy and under its caps.
-    const only = group.usable[0];
-    if (ctx.cooldowns.admission(only) === 'closed' && !atCap(only, ctx)) return { deployment: only, probe: false };
-  }
   const open = group.usable.filter((d) => ctx.cooldowns.admission(d) !== 'cooling');
   const underCap = open.filter((d) => !atCap(d, ctx));
   const fresh = underCap.filter((d) => !failed.has(d));

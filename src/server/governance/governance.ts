@@ -114,10 +114,7 @@ export class Governance {
     const endUser = meta.endUser && this.parts.storeInUse(principal) ? await this.parts.endUser(meta.endUser) : null;
     if (endUser?.record.blocked) throw endUserBlocked(endUser.record.user_id, END_USER_FIELD[request.callType]);
     const budgets = endUser?.budget ? { [endUser.budget.budget_id]: endUser.budget } : undefined;
-    const subjects = subjectsOf(principal, endUser?.record ?? null, budgets);
-    // Nobody with a budget or a limit (the master key, a key without any): nothing to hold, count or give back.
-    if (subjects.length === 0) return call;
-    call.admission = await this.parts.limiter.admit(subjects, request.model);
+    call.admission = await this.parts.limiter.admit(subjectsOf(principal, endUser?.record ?? null, budgets), request.model);
     const { headers, softBudget } = call.admission;
     setHeaders(ctx, headers);
     if (softBudget.length > 0) {

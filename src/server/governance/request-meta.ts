@@ -23,9 +23,6 @@ const MAX_METADATA_CHARS = 16_384;
 
 export function takeRequestMeta(body: Record<string, unknown>, headers: IncomingHttpHeaders, endUserField: EndUserField = 'user'): RequestMeta {
   const endUser = endUserOf(body, endUserField);
-  if (body.litellm_metadata == null && body.metadata == null && TAG_HEADERS.every((h) => headers[h] === undefined)) {
-    return { tags: [], metadata: {}, endUser };
-  }
   const tags = new Set<string>();
   const metadata: Record<string, unknown> = {};
   for (const field of ['litellm_metadata', 'metadata'] as const) {

@@ -35,8 +35,6 @@ class SqliteDriver implements SqlDriver {
   readonly dialect = sqliteDialect;
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
-  private lastText: string | undefined;
-  private lastStatement: StatementSync | undefined;
   /**
    * One connection: a transaction's statements must not mix with anyone else's. Transactions queue behind
    * one another (`tail` settles when the last one queued has ended); while any is queued or open
@@ -119,8 +117,6 @@ class SqliteDriver implements SqlDriver {
   }
 
   private statement(text: string): StatementSync {
-    // A batch runs one text row after row: the one used last is already the most recent.
-    if (text === this.lastText && this.lastStatement) return this.lastStatement;
     let s = this.statements.get(text);
     if (s) {
       this.statements.delete(text);
@@ -129,8 +125,6 @@ class SqliteDriver implements SqlDriver {
       if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.delete(this.statements.keys().next().value as string);
     }
     this.statements.set(text, s);
-    this.lastText = text;
-    this.lastStatement = s;
     return s;
   }
 }
