@@ -1,11 +1,12 @@
 // Management API tests: a gateway with the master key and mock models, and a tiny JSON client.
 import pg from 'pg';
+import { dropSchemas, TEST_DATABASE_URL } from '../helpers/postgres.ts';
 import { MASTER_KEY, startTestGateway } from '../helpers/gateway.ts';
 import type { RunningGateway } from '../../src/start.ts';
 
 export { MASTER_KEY };
 
-export const TEST_DATABASE_URL = process.env.IGW_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export { TEST_DATABASE_URL };
 
 export function adminConfig(extraGeneral = ''): string {
   return `
@@ -78,12 +79,7 @@ export async function startPostgres(): Promise<Api> {
   await admin.end();
   const url = `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   const gw = await startTestGateway(adminConfig(`  database_url: "${url}"`));
-  const api = client(gw, async () => {
-    const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await c.end();
-  });
+  const api = client(gw, () => dropSchemas(schema));
   return { ...api, schema };
 }
 

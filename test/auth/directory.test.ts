@@ -8,6 +8,7 @@ import { RedisState } from '../../src/state/redis.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { startTestGateway } from '../helpers/gateway.ts';
 import { adminConfig, chat, client, TEST_DATABASE_URL } from '../admin/helpers.ts';
+import { dropSchemas } from '../helpers/postgres.ts';
 
 const TEST_REDIS_URL = process.env.IGW_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const schema = `igw_auth_${process.pid}_${Date.now().toString(36)}`;
@@ -43,10 +44,7 @@ before(async () => {
 
 after(async () => {
   await store.close();
-  const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await c.connect();
-  await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await c.end();
+  await dropSchemas(schema);
 });
 
 test('a warm cache answers with no store round trip; the principal carries user, team and roles', async () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { SIM_KEY, startStack, user, type Stack } from './stack.ts';
 import { MASTER_KEY, openaiClient } from '../helpers/gateway.ts';
+import { rejectionOf } from '../helpers/api-error.ts';
 
 let s: Stack;
 before(async () => {
@@ -12,15 +13,7 @@ before(async () => {
 after(() => s.close());
 beforeEach(() => s.sim.reset());
 
-async function rejection(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof OpenAI.APIError, `expected an APIError, got ${err}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
-}
+const rejection = (p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> => rejectionOf(p, OpenAI.APIError);
 
 const chat = (model: string, content = 'hi') => s.client.chat.completions.create({ model, messages: user(content) });
 

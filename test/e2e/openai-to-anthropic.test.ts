@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { MASTER_KEY } from '../helpers/gateway.ts';
 import { PNG_B64, SIM_KEY, startAnthropicStack, weatherTool, type AnthropicStack } from './anthropic-stack.ts';
+import { rejectionOf } from '../helpers/api-error.ts';
 
 let s: AnthropicStack;
 before(async () => {
@@ -15,15 +16,7 @@ beforeEach(() => s.sim.reset());
 
 const user = (content: string): OpenAI.ChatCompletionMessageParam[] => [{ role: 'user', content }];
 
-async function rejection(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof OpenAI.APIError, `expected an APIError, got ${err}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
-}
+const rejection = (p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> => rejectionOf(p, OpenAI.APIError);
 
 test('plain chat: translated request (x-api-key, version, system hoisted, max_tokens default) and response', async () => {
   const r = await s.openai.chat.completions.create({

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { dropSchemas, TEST_DATABASE_URL } from '../helpers/postgres.ts';
 import { deleteKeys, TEST_REDIS_URL } from '../helpers/redis.ts';
 import OpenAI from 'openai';
 import { loadConfig } from '../../src/config/index.ts';
@@ -12,7 +12,7 @@ import { MASTER_KEY, writeTempConfig } from '../helpers/gateway.ts';
 
 export { MASTER_KEY };
 
-export const TEST_DATABASE_URL = process.env.IGW_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export { TEST_DATABASE_URL };
 export { TEST_REDIS_URL };
 
 export type StoreKind = 'embedded' | 'postgres';
@@ -138,11 +138,6 @@ export const hi: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content:
 
 /** Drops the Postgres schemas and Redis keys the suite created. */
 export async function cleanupPlaces(): Promise<void> {
-  if (schemas.length > 0) {
-    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    for (const s of schemas.splice(0)) await client.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
-    await client.end();
-  }
+  if (schemas.length > 0) await dropSchemas(...schemas.splice(0));
   for (const p of prefixes.splice(0)) await deleteKeys(p);
 }

@@ -22,6 +22,20 @@ async function rejectsWith(p: Promise<unknown>, code: StoreError['code'], field?
   });
 }
 
+/** The stored `spend` of the key, user, team, organization and end-user a spend-log row names. */
+export async function ownerSpends(
+  store: Store,
+  o: { api_key: string; user_id: string; team_id: string; organization_id: string; end_user: string },
+): Promise<(number | undefined)[]> {
+  return [
+    (await store.keys.get(o.api_key))?.spend,
+    (await store.users.get(o.user_id))?.spend,
+    (await store.teams.get(o.team_id))?.spend,
+    (await store.organizations.get(o.organization_id))?.spend,
+    (await store.endUsers.get(o.end_user))?.spend,
+  ];
+}
+
 export function storeContract(name: string, open: (clock: Clock) => Promise<Store>, cleanup: () => Promise<void> = async () => {}): void {
   describe(`store contract: ${name}`, () => {
     const clock = fixedClock();
@@ -206,13 +220,7 @@ export function storeContract(name: string, open: (clock: Clock) => Promise<Stor
       ];
       assert.equal(await store.spend.insertSpendLogs(rows), 3);
       assert.equal(await store.spend.insertSpendLogs(rows.slice(0, 1)), 0, 'a retried row is skipped');
-      for (const spend of [
-        (await store.keys.get('sp-key'))?.spend,
-        (await store.users.get('sp-user'))?.spend,
-        (await store.teams.get('sp-team'))?.spend,
-        (await store.organizations.get('sp-org'))?.spend,
-        (await store.endUsers.get('sp-cust'))?.spend,
-      ]) {
+      for (const spend of await ownerSpends(store, owners)) {
         assert.equal(spend, 0.1 + 0.2 + 0.3);
       }
       assert.equal(await store.spend.totalSpend({ api_key: 'sp-key' }), 0.1 + 0.2 + 0.3);

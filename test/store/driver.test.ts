@@ -1,12 +1,11 @@
 // The SQL seam itself, on both engines: what the repositories rely on beyond the store contract.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import type { SqlDriver } from '../../src/store/sql/driver.ts';
 import { openPostgres } from '../../src/store/sql/postgres.ts';
 import { openSqlite } from '../../src/store/sql/sqlite.ts';
+import { dropSchemas, TEST_DATABASE_URL } from '../helpers/postgres.ts';
 
-const TEST_DATABASE_URL = process.env.IGW_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `igw_driver_${process.pid}_${Date.now().toString(36)}`;
 
 function driverContract(name: string, open: () => Promise<SqlDriver>, cleanup: () => Promise<void> = async () => {}): void {
@@ -63,12 +62,7 @@ driverContract('SQLite, in memory', async () => openSqlite(undefined));
 driverContract(
   'postgres',
   () => openPostgres({ url: TEST_DATABASE_URL, schema }),
-  async () => {
-    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await client.end();
-  },
+  () => dropSchemas(schema),
 );
 
 test('SQLite: run from outside a transaction waits for the transactions queued before it', async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openStore, type NewSpendLog, type Store } from '../../src/store/index.ts';
 import { SqliteSpendWriter } from '../../src/store/sql/sqlite-spend-writer.ts';
+import { ownerSpends } from './contract.ts';
 
 const run = promisify(execFile);
 const DYING_WORKER = new URL('./dying-spend-worker.ts', import.meta.url);
@@ -47,13 +48,7 @@ test('the worker starts at the first insert, stays, and its commits are visible 
     const thread = writer.threadId;
     assert.ok(thread !== undefined && thread > 0);
     assert.equal((await store.spend.listSpendLogs({ api_key: 'k' })).length, 2);
-    for (const spend of [
-      (await store.keys.get('k'))?.spend,
-      (await store.users.get('u'))?.spend,
-      (await store.teams.get('t'))?.spend,
-      (await store.organizations.get('o'))?.spend,
-      (await store.endUsers.get('c'))?.spend,
-    ]) {
+    for (const spend of await ownerSpends(store, owners)) {
       assert.equal(spend, 0.75);
     }
     assert.equal(await writer.insertSpendLogs([row('v2', 0.5, owners), row('v3', 0.25, owners)]), 1, 'a row already stored is skipped');
