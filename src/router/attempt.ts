@@ -4,6 +4,7 @@
 import { GatewayError, type ErrorKind } from '../canonical/index.ts';
 import type { Cooldowns } from './cooldowns.ts';
 import type { Deployment } from './deployment.ts';
+import type { Group } from './groups.ts';
 import type { StatsTable } from './stats.ts';
 
 /** What the caller does with a deployment: send, and resolve once the answer can be committed to. */
@@ -30,17 +31,16 @@ export interface Running<T> {
   done(outcome: { tokens?: number; error?: ErrorKind }): void;
 }
 
+/** The router's parts an attempt uses; one object per router. */
 export interface AttemptDeps {
   stats: StatsTable;
   cooldowns: Cooldowns;
   now: () => number;
-  /** The deployment is the only one of its group. */
-  alone: boolean;
 }
 
 export async function runAttempt<T>(
   d: Deployment,
-  model: string,
+  group: Group,
   stream: boolean,
   clientSignal: AbortSignal,
   attempt: Attempt<T>,
@@ -48,6 +48,8 @@ export async function runAttempt<T>(
   records: AttemptRecord[],
   hedge = false,
 ): Promise<Running<T>> {
+  // A deployment alone in its group is not cooled down by a single 429/401/404 (cooldowns.ts).
+  const alone = group.usable.length === 1;
   const controller = linkedController(clientSignal);
   const signal = controller.signal;
   const limitMs = stream ? d.streamTimeoutMs : d.timeoutMs;
@@ -60,7 +62,7 @@ export async function runAttempt<T>(
   const started = performance.now();
   stats.inFlight++;
   stats.countRequest(deps.now());
-  const record: AttemptRecord = { deployment: d.id, model, outcome: 'ok', ms: 0 };
+  const record: AttemptRecord = { deployment: d.id, model: group.name, outcome: 'ok', ms: 0 };
   if (hedge) record.hedge = true;
   records.push(record);
   try {
@@ -69,7 +71,7 @@ export async function runAttempt<T>(
     const ms = performance.now() - started;
     record.ms = Math.round(ms);
     stats.recordLatency(stream ? ms : undefined, stream ? undefined : ms);
-    return running(value, d, controller, deps, started, stream);
+    return new RunningAttempt(value, d, controller, deps, started, stream, alone);
   } catch (err) {
     clearTimeout(timer);
     controller.unlink();
@@ -78,7 +80,7 @@ export async function runAttempt<T>(
     const gerr = classify(err, timedOut ? attemptTimeout(d, limitMs, stream) : undefined, clientSignal);
     record.outcome = gerr.code === 'client_closed' ? 'cancelled' : gerr.kind;
     if (gerr.code === 'client_closed' || controller.signal.aborted && !timedOut) deps.cooldowns.releaseProbe(d);
-    else deps.cooldowns.recordFailure(d, gerr.kind, deps.alone);
+    else deps.cooldowns.recordFailure(d, gerr.kind, alone);
     throw gerr;
   }
 }
@@ -99,38 +101,53 @@ function linkedController(clientSignal: AbortSignal): LinkedController {
     return controller;
   }
   const onAbort = (): void => controller.abort(clientSignal.reason);
-  clientSignal.addEventListener('abort', onAbort, { once: true });
+  clientSignal.addEventListener('abort', onAbort);
   controller.unlink = () => clientSignal.removeEventListener('abort', onAbort);
   return controller;
 }
 
-function running<T>(value: T, d: Deployment, controller: LinkedController, deps: AttemptDeps, started: number, stream: boolean): Running<T> {
-  let finished = false;
-  const stats = deps.stats.of(d);
-  const done = (outcome: { tokens?: number; error?: ErrorKind }): void => {
-    if (finished) return;
-    finished = true;
-    controller.unlink();
-    stats.inFlight--;
-    if (outcome.tokens) stats.countTokens(deps.now(), outcome.tokens);
-    if (stream) stats.recordLatency(undefined, performance.now() - started);
-    if (outcome.error) deps.cooldowns.recordFailure(d, outcome.error, deps.alone);
-    else deps.cooldowns.recordSuccess(d);
-  };
-  return {
-    value,
-    deployment: d,
-    cancel: () => {
-      controller.abort(cancelled());
-      if (!finished) {
-        finished = true;
-        controller.unlink();
-        stats.inFlight--;
-        deps.cooldowns.releaseProbe(d);
-      }
-    },
-    done,
-  };
+/** One object per answered attempt (this runs once per request: no closures to allocate). */
+class RunningAttempt<T> implements Running<T> {
+  private finished = false;
+  readonly value: T;
+  readonly deployment: Deployment;
+  private readonly controller: LinkedController;
+  private readonly deps: AttemptDeps;
+  private readonly started: number;
+  private readonly stream: boolean;
+  private readonly alone: boolean;
+
+  constructor(value: T, d: Deployment, controller: LinkedController, deps: AttemptDeps, started: number, stream: boolean, alone: boolean) {
+    this.value = value;
+    this.deployment = d;
+    this.controller = controller;
+    this.deps = deps;
+    this.started = started;
+    this.stream = stream;
+    this.alone = alone;
+  }
+
+  done(outcome: { tokens?: number; error?: ErrorKind }): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.controller.unlink();
+    const { stats, cooldowns, now } = this.deps;
+    const s = stats.of(this.deployment);
+    s.inFlight--;
+    if (outcome.tokens) s.countTokens(now(), outcome.tokens);
+    if (this.stream) s.recordLatency(undefined, performance.now() - this.started);
+    if (outcome.error) cooldowns.recordFailure(this.deployment, outcome.error, this.alone);
+    else cooldowns.recordSuccess(this.deployment);
+  }
+
+  cancel(): void {
+    this.controller.abort(cancelled());
+    if (this.finished) return;
+    this.finished = true;
+    this.controller.unlink();
+    this.deps.stats.of(this.deployment).inFlight--;
+    this.deps.cooldowns.releaseProbe(this.deployment);
+  }
 }
 
 function classify(err: unknown, timeout: GatewayError | undefined, clientSignal: AbortSignal): GatewayError {

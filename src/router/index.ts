@@ -55,6 +55,7 @@ export class ModelRouter {
   private readonly strategy: Strategy;
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly attemptDeps: AttemptDeps;
 
   constructor(list: readonly DeploymentConfig[], options: RouterOptions) {
     this.options = options;
@@ -63,6 +64,7 @@ export class ModelRouter {
     this.groups = new ModelGroups(list, options.defaults);
     this.cooldowns = new Cooldowns({ allowedFails: options.allowedFails, cooldownMs: options.cooldownMs, now: this.now });
     this.strategy = strategyFor(options.strategy);
+    this.attemptDeps = { stats: this.stats, cooldowns: this.cooldowns, now: this.now };
   }
 
   get fallbacks(): RouterOptions['fallbacks'] {
@@ -80,40 +82,46 @@ export class ModelRouter {
   /** Runs `attempt` until one deployment answers: retries within the group, then fallbacks in order. */
   async execute<T>(req: RouteRequest, attempt: Attempt<T>): Promise<Routed<T>> {
     const records: AttemptRecord[] = [];
-    const first = this.groups.get(req.model);
-    if (!first) throw modelNotFound(req.model, this.modelNames());
-    const queue: string[] = [req.model];
-    const tried = new Set<string>();
-    let lastError: GatewayError | undefined;
-    while (queue.length > 0) {
-      const model = queue.shift()!;
-      if (tried.has(model)) continue;
-      tried.add(model);
-      const group = this.groups.get(model);
-      if (!group) continue; // a fallback naming an unknown model is reported at start-up
-      if (model !== req.model && !(await fallbackAdmitted(model, req, records))) continue;
+    let group = this.groups.get(req.model);
+    if (!group) throw modelNotFound(req.model, this.modelNames());
+    // The fallback queue is built from the first failure on: most requests never need it.
+    let fallbacks: FallbackQueue | undefined;
+    let lastError: GatewayError;
+    do {
       try {
         const won = await this.runGroup(group, req, attempt, records);
-        return { value: won.value, deployment: won.deployment, model, attempts: records, finish: won.done };
+        return { value: won.value, deployment: won.deployment, model: group.name, attempts: records, finish: (outcome) => won.done(outcome) };
       } catch (err) {
         lastError = err as GatewayError;
         if (lastError.code === 'client_closed' || !canFallBack(lastError.kind)) break;
-        queue.push(...fallbacksFor(model, lastError.kind, this.options.fallbacks, req.fallbacks ?? {}));
+        fallbacks ??= new FallbackQueue(req.model);
+        fallbacks.add(fallbacksFor(group.name, lastError.kind, this.options.fallbacks, req.fallbacks ?? {}));
       }
+      group = await this.nextFallback(fallbacks, req, records);
+    } while (group);
+    throw exhausted(lastError, records);
+  }
+
+  /** The next fallback group not tried yet that exists and that the caller may use. */
+  private async nextFallback(fallbacks: FallbackQueue, req: RouteRequest, records: AttemptRecord[]): Promise<Group | undefined> {
+    for (let model = fallbacks.next(); model !== undefined; model = fallbacks.next()) {
+      const group = this.groups.get(model);
+      if (!group) continue; // a fallback naming an unknown model is reported at start-up
+      if (await fallbackAdmitted(model, req, records)) return group;
     }
-    throw exhausted(lastError!, records);
+    return undefined;
   }
 
   private async runGroup<T>(group: Group, req: RouteRequest, attempt: Attempt<T>, records: AttemptRecord[]): Promise<Running<T>> {
-    const failed = new Set<Deployment>();
+    let failed: Set<Deployment> | undefined;
     for (let retry = 0; ; retry++) {
-      const picked = this.pick(group, req.stream, failed);
+      const picked = this.pick(group, req.stream, failed ?? NONE_FAILED);
       try {
         return await this.runPicked(picked, group, req, attempt, records);
       } catch (err) {
         const gerr = err as GatewayError;
         if (gerr.code === 'client_closed' || req.signal.aborted) throw clientClosed();
-        failed.add(picked.deployment);
+        (failed ??= new Set()).add(picked.deployment);
         if (retry >= retriesFor(gerr.kind, this.options.retry, req.numRetries)) throw gerr;
         await this.waitBeforeRetry(group, gerr, retry, failed, req);
       }
@@ -121,16 +129,13 @@ export class ModelRouter {
   }
 
   private runPicked<T>(picked: Picked, group: Group, req: RouteRequest, attempt: Attempt<T>, records: AttemptRecord[]): Promise<Running<T>> {
-    const deps: AttemptDeps = { stats: this.stats, cooldowns: this.cooldowns, now: this.now, alone: group.usable.length === 1 };
-    const run = (d: Deployment, signal: AbortSignal, hedge: boolean): Promise<Running<T>> =>
-      runAttempt(d, group.name, req.stream, signal, attempt, deps, records, hedge);
     const delay = this.hedgeDelay(group);
-    if (delay === undefined) return run(picked.deployment, req.signal, false);
+    if (delay === undefined) return runAttempt(picked.deployment, group, req.stream, req.signal, attempt, this.attemptDeps, records);
     return raceWithHedge<T>(
-      (cancel) => run(picked.deployment, AbortSignal.any([req.signal, cancel]), false),
+      (cancel) => runAttempt(picked.deployment, group, req.stream, AbortSignal.any([req.signal, cancel]), attempt, this.attemptDeps, records),
       async (cancel) => {
         const other = this.pick(group, req.stream, new Set([picked.deployment]), true);
-        return run(other.deployment, AbortSignal.any([req.signal, cancel]), true);
+        return runAttempt(other.deployment, group, req.stream, AbortSignal.any([req.signal, cancel]), attempt, this.attemptDeps, records, true);
       },
       delay,
     );
@@ -167,6 +172,32 @@ export class ModelRouter {
     const setting = this.options.hedgeAfter.get(group.name);
     if (setting === undefined) return undefined;
     return setting === 'p95' ? this.stats.groupP95Ttft(group.usable) : setting;
+  }
+}
+
+const NONE_FAILED: ReadonlySet<Deployment> = new Set();
+
+/** Model groups to fall back to, in order, each at most once (the requested one counts as tried). */
+class FallbackQueue {
+  private readonly queue: string[] = [];
+  private readonly seen: Set<string>;
+
+  constructor(requested: string) {
+    this.seen = new Set([requested]);
+  }
+
+  add(models: readonly string[]): void {
+    for (const m of models) this.queue.push(m);
+  }
+
+  next(): string | undefined {
+    while (this.queue.length > 0) {
+      const model = this.queue.shift()!;
+      if (this.seen.has(model)) continue;
+      this.seen.add(model);
+      return model;
+    }
+    return undefined;
   }
 }
 

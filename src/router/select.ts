@@ -20,12 +20,12 @@ export interface SelectContext extends PickContext {
 
 export function pickDeployment(group: Group, failed: ReadonlySet<Deployment>, strategy: Strategy, ctx: SelectContext): Picked {
   if (group.usable.length === 0) throw group.unusable[0];
-  const open = group.usable.filter((d) => ctx.cooldowns.admission(d) !== 'cooling');
-  const underCap = open.filter((d) => !atCap(d, ctx));
-  const fresh = underCap.filter((d) => !failed.has(d));
+  const open = keep(group.usable, (d) => ctx.cooldowns.admission(d) !== 'cooling');
+  const underCap = keep(open, (d) => !atCap(d, ctx));
+  const fresh = failed.size === 0 ? underCap : underCap.filter((d) => !failed.has(d));
   const candidates = fresh.length > 0 || ctx.hedge ? fresh : underCap;
   if (candidates.length === 0) throw noCandidate(group, open, ctx);
-  let pool = candidates;
+  let pool: readonly Deployment[] = candidates;
   while (pool.length > 0) {
     const d = pool.length === 1 ? pool[0] : strategy(pool, ctx);
     if (ctx.cooldowns.admission(d) === 'closed') return { deployment: d, probe: false };
@@ -33,6 +33,14 @@ export function pickDeployment(group: Group, failed: ReadonlySet<Deployment>, st
     pool = pool.filter((x) => x !== d);
   }
   throw noCandidate(group, [], ctx);
+}
+
+/** `xs` filtered by `test`; `xs` itself when every element passes (the usual case: nothing to copy). */
+function keep(xs: readonly Deployment[], test: (d: Deployment) => boolean): readonly Deployment[] {
+  for (let i = 0; i < xs.length; i++) {
+    if (!test(xs[i])) return xs.filter(test);
+  }
+  return xs;
 }
 
 function atCap(d: Deployment, ctx: SelectContext): boolean {
