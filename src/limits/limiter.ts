@@ -105,14 +105,16 @@ export class Limiter {
 
   /** After the call: its cost into every budget accumulator, its tokens into every tpm window (the served model's). */
   async charge(admission: Admission, costNanos: number, tokens: number): Promise<void> {
-    if (admission.subjects.length === 0) return;
-    const accumulators = [...admission.accumulators, ...admission.model.accumulators];
-    const tokenWindows = [...admission.tokenWindows, ...admission.model.tokenWindows];
-    const work: Promise<unknown>[] = [this.budgets.charge(accumulators, costNanos)];
-    if (tokens > 0 && tokenWindows.length > 0) {
-      work.push(this.state.consumeWindows(tokenWindows.map((w) => ({ key: w.key, windowMs: w.windowMs, amount: tokens }))));
+    const work: Promise<unknown>[] = [];
+    if (costNanos > 0) {
+      const accumulators = [...admission.accumulators, ...admission.model.accumulators];
+      if (accumulators.length > 0) work.push(this.budgets.charge(accumulators, costNanos));
     }
-    await Promise.all(work);
+    if (tokens > 0) {
+      const tokenWindows = [...admission.tokenWindows, ...admission.model.tokenWindows];
+      if (tokenWindows.length > 0) work.push(this.state.consumeWindows(tokenWindows.map((w) => ({ key: w.key, windowMs: w.windowMs, amount: tokens }))));
+    }
+    if (work.length > 0) await Promise.all(work);
   }
 
   /** Gives back the parallel-request slots; safe to call twice. */

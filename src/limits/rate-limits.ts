@@ -86,15 +86,22 @@ export function rateLimitHeaders(windows: readonly WindowCount[], meta: readonly
     const best = tightest[m.unit];
     if (!best || remaining < best.remaining) tightest[m.unit] = { value: m.value, remaining, resetAt: w.resetAt };
   }
-  for (const unit of ['requests', 'tokens'] as const) {
+  for (const unit of UNITS) {
     const t = tightest[unit];
     if (!t) continue;
-    headers[`x-ratelimit-limit-${unit}`] = String(t.value);
-    headers[`x-ratelimit-remaining-${unit}`] = String(t.remaining);
-    headers[`x-ratelimit-reset-${unit}`] = formatReset(t.resetAt - now);
+    const names = HEADER_NAMES[unit];
+    headers[names.limit] = String(t.value);
+    headers[names.remaining] = String(t.remaining);
+    headers[names.reset] = formatReset(t.resetAt - now);
   }
   return headers;
 }
+
+const UNITS = ['requests', 'tokens'] as const;
+const HEADER_NAMES = {
+  requests: { limit: 'x-ratelimit-limit-requests', remaining: 'x-ratelimit-remaining-requests', reset: 'x-ratelimit-reset-requests' },
+  tokens: { limit: 'x-ratelimit-limit-tokens', remaining: 'x-ratelimit-remaining-tokens', reset: 'x-ratelimit-reset-tokens' },
+} as const;
 
 /** LiteLLM's `x-litellm-key-remaining-{requests,tokens}-<model>`: what is left of the key's per-model limits. */
 export function keyModelHeaders(windows: readonly WindowCount[], meta: readonly WindowMeta[], refused = -1): Record<string, string> {

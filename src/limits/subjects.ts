@@ -41,7 +41,18 @@ interface LimitedRecord extends LimitFields {
   spend: number;
 }
 
-export function subjectsOf(principal: Caller, endUser: EndUserRecord | null, budgets: Readonly<Record<string, BudgetRecord>> = {}): Subject[] {
+/** A caller's own subjects, kept per Caller object: authentication hands out the same Principal while its records are unchanged. */
+const callerSubjects = new WeakMap<Caller, readonly Subject[]>();
+
+/** The request's subjects, in order: key, user, team, organization, end-user. Treat them as read-only. */
+export function subjectsOf(principal: Caller, endUser: EndUserRecord | null, budgets: Readonly<Record<string, BudgetRecord>> = {}): readonly Subject[] {
+  if (endUser) return buildSubjects(principal, endUser, budgets);
+  let subjects = callerSubjects.get(principal);
+  if (!subjects) callerSubjects.set(principal, (subjects = buildSubjects(principal, null, {})));
+  return subjects;
+}
+
+function buildSubjects(principal: Caller, endUser: EndUserRecord | null, budgets: Readonly<Record<string, BudgetRecord>>): Subject[] {
   const all = { ...principal.budgets, ...budgets };
   const out: Subject[] = [];
   const { key, user, team, organization } = principal;

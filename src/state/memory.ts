@@ -36,10 +36,15 @@ export class MemoryState implements StateBackend {
     const windows = specs.map((s) => this.windowCount(s, now));
     const refusedIndex = specs.findIndex((s, i) => s.limit != null && windows[i].count + s.amount > s.limit);
     if (refusedIndex === -1) {
-      specs.forEach((s, i) => {
-        windows[i].count += s.amount;
-        this.entries.set(windowKey(s.key, windows[i].resetAt), { value: windows[i].count, expiresAt: windows[i].resetAt });
-      });
+      for (let i = 0; i < specs.length; i++) {
+        const w = windows[i];
+        w.count += specs[i].amount;
+        const key = windowKey(w.key, w.resetAt);
+        const entry = this.entries.get(key);
+        // The window's entry, counted in place once it exists (it lives until its window ends).
+        if (entry) entry.value = w.count;
+        else this.entries.set(key, { value: w.count, expiresAt: w.resetAt });
+      }
     }
     return { allowed: refusedIndex === -1, windows, refusedIndex };
   }

@@ -3,7 +3,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { Authenticator, hashKey, InvalidationBus } from '../../src/auth/index.ts';
+import { Authenticator, Directory, hashKey, InvalidationBus } from '../../src/auth/index.ts';
+import { subjectsOf } from '../../src/limits/index.ts';
 import { RedisState } from '../../src/state/redis.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { startTestGateway } from '../helpers/gateway.ts';
@@ -61,6 +62,38 @@ test('a warm cache answers with no store round trip; the principal carries user,
   for (let i = 0; i < 1000; i++) await auth.authenticate(bearer('sk-dir-key-1'));
   assert.equal(c.reads(), cold, '1000 warm requests, no store read');
   assert.equal((await auth.authenticate(bearer(MASTER))).kind, 'master');
+});
+
+test('the same Principal (and its limit subjects) serve every request until one of its records changes', async () => {
+  await store.budgets.create({ budget_id: 'dir-budget', max_budget: 5 });
+  await store.keys.create({ token: hashKey('sk-dir-key-2'), key_name: 'sk-...ey-2', user_id: 'dir-user', team_id: 'dir-team', budget_id: 'dir-budget' });
+  const directory = new Directory({ store: async () => store });
+  const token = hashKey('sk-dir-key-2');
+  const first = await directory.principal(token);
+  assert.ok(first);
+  assert.equal(first.budgets['dir-budget']?.max_budget, 5);
+  assert.equal(directory.principal(token), first, 'a warm principal comes back synchronously, the same object');
+  assert.equal(subjectsOf(first, null), subjectsOf(first, null));
+
+  const changes: [string, () => Promise<unknown>, (p: NonNullable<typeof first>) => boolean][] = [
+    ['key', async () => { await store.keys.update(token, { key_alias: 'renamed' }); directory.invalidate({ kind: 'key', id: token }); }, (p) => p.key?.key_alias === 'renamed'],
+    ['user', async () => { await store.users.update('dir-user', { user_role: 'proxy_admin' }); directory.invalidate({ kind: 'user', id: 'dir-user' }); }, (p) => p.role === 'proxy_admin'],
+    ['team', async () => { await store.teams.update('dir-team', { team_alias: 'renamed-team' }); directory.invalidate({ kind: 'team', id: 'dir-team' }); }, (p) => p.team?.team_alias === 'renamed-team'],
+    ['budget', async () => { await store.budgets.update('dir-budget', { max_budget: 7 }); directory.invalidate({ kind: 'budget', id: 'dir-budget' }); }, (p) => p.budgets['dir-budget']?.max_budget === 7],
+  ];
+  let previous = first;
+  for (const [what, change, seen] of changes) {
+    await change();
+    const next = await directory.principal(token);
+    assert.ok(next && next !== previous, `a changed ${what} gives a new principal`);
+    assert.ok(seen(next), `the new principal has the changed ${what}`);
+    assert.notEqual(subjectsOf(next, null), subjectsOf(previous, null), `and new subjects after the ${what} change`);
+    assert.equal(directory.principal(token), next);
+    previous = next;
+  }
+  await store.keys.delete([token]);
+  directory.invalidate({ kind: 'key', id: token });
+  assert.equal(await directory.principal(token), null, 'a deleted key has no principal');
 });
 
 test('concurrent misses load once; an unknown key is remembered briefly', async () => {
