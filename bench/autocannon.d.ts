@@ -13,6 +13,8 @@ declare module 'autocannon' {
     duration?: number;
     /** Seconds. */
     timeout?: number;
+    /** Requests per second across all connections (default: as fast as the server answers). */
+    overallRate?: number;
     title?: string;
   }
 

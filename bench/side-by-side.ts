@@ -1,0 +1,239 @@
+// Two builds of igw under the same load at the same moment: what a change costs or saves in CPU per request.
+// On a shared VM whose speed moves by a third from one minute to the next, runs one after the other cannot
+// tell a 1 µs change; two processes loaded together at a fixed rate see the same machine.
+//
+//   node bench/side-by-side.ts [--base HEAD] [--rate 4000] [--seconds 20] [--warmup 4] [--rounds 3]
+//                              [--key master|virtual] [--connections 32] [--first-warmup 15]
+//
+// "base" is a git revision, built into a temporary worktree; "this" is the working tree's dist/ (the npm
+// script `bench:side-by-side` builds it first). Both run the `igw` command with the same generated config
+// (one OpenAI deployment on the provider simulator, embedded store, spend logs on), each with its own data
+// directory. Both are warmed for --first-warmup seconds (the JIT settles), then each round warms both, then loads both at --rate req/s each for --seconds and reads every
+// thread's CPU time from /proc/<pid>/task/*/stat (Linux only). `--key virtual`: each gateway generates a key
+// with a budget (30-day period) and an rpm limit, so every request runs the full governance path.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const SIM_KEY = 'sk-sim';
+const MASTER_KEY = 'sk-side-by-side';
+
+const { values: args } = parseArgs({
+  options: {
+    base: { type: 'string', default: 'HEAD' },
+    rate: { type: 'string', default: '4000' },
+    seconds: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '4' },
+    'first-warmup': { type: 'string', default: '15' },
+    rounds: { type: 'string', default: '3' },
+    key: { type: 'string', default: 'master' },
+    connections: { type: 'string', default: '32' },
+  },
+});
+const RATE = Number(args.rate);
+const SECONDS = Number(args.seconds);
+const WARMUP = Number(args.warmup);
+const ROUNDS = Number(args.rounds);
+const FIRST_WARMUP = Number(args['first-warmup']);
+const CONNECTIONS = Number(args.connections);
+if (!(RATE > 0 && SECONDS > 0 && WARMUP >= 0 && FIRST_WARMUP >= 0 && Number.isInteger(ROUNDS) && ROUNDS > 0 && CONNECTIONS > 0)) {
+  throw new Error('--rate, --seconds, --rounds and --connections must be positive, --warmup >= 0');
+}
+if (args.key !== 'master' && args.key !== 'virtual') throw new Error("--key is 'master' or 'virtual'");
+
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => done(port));
+    });
+  });
+}
+
+/** Starts `node script argv` and resolves once `ready` answers true. */
+async function start(script: string, argv: string[], env: NodeJS.ProcessEnv, ready: () => Promise<boolean>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [script, ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  children.add(child);
+  let errors = '';
+  child.stderr!.on('data', (d: Buffer) => (errors = (errors + d.toString()).slice(-4096)));
+  child.once('exit', (code) => {
+    if (children.has(child)) {
+      process.stderr.write(`${script} exited (code ${code}):\n${errors}\n`);
+      process.exit(1);
+    }
+  });
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(50)) {
+    if (await ready()) return child;
+  }
+  throw new Error(`${script} did not start within 20 s:\n${errors}`);
+}
+
+/** Whether anything answers HTTP at `url` (a server listens once it is ready). */
+const responds = (url: string) => async (): Promise<boolean> => {
+  try {
+    await (await fetch(url)).arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+type Result = Awaited<ReturnType<typeof autocannon>>;
+
+/** The base revision, built in a temporary worktree that shares this checkout's node_modules. */
+function buildBase(dir: string): string {
+  const tree = join(dir, 'base');
+  execFileSync('git', ['worktree', 'add', '--detach', tree, args.base!], { cwd: ROOT, stdio: 'ignore' });
+  symlinkSync(join(ROOT, 'node_modules'), join(tree, 'node_modules'));
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: tree, stdio: 'inherit' });
+  return tree;
+}
+
+interface Side {
+  label: string;
+  pid: number;
+  url: string;
+  key: string;
+}
+
+async function startIgw(label: string, tree: string, config: string, dir: string): Promise<Side> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const argv = ['--config', config, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'];
+  const child = await start(join(tree, 'bin/igw.js'), argv, { IGW_DATA_DIR: join(dir, `data-${label}`) }, responds(`${url}/health/liveliness`));
+  return { label, pid: child.pid!, url, key: args.key === 'virtual' ? await virtualKey(url) : MASTER_KEY };
+}
+
+async function virtualKey(url: string): Promise<string> {
+  const res = await fetch(`${url}/key/generate`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${MASTER_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ key_alias: 'side-by-side', max_budget: 1_000_000, budget_duration: '30d', rpm_limit: 100_000_000 }),
+  });
+  const body = (await res.json()) as { key?: string };
+  if (!body.key) throw new Error(`/key/generate answered ${res.status}: ${JSON.stringify(body)}`);
+  return body.key;
+}
+
+const BODY = JSON.stringify({
+  model: 'bench-model',
+  messages: [
+    { role: 'system', content: 'You are a helpful assistant for an online bookshop. Answer briefly and politely.' },
+    { role: 'user', content: 'Do you have the second edition of "Designing Data-Intensive Applications" in stock, and how fast can you ship it?' },
+  ],
+  temperature: 0.7,
+  max_tokens: 256,
+});
+
+function load(side: Side, seconds: number): PromiseLike<Result> {
+  return autocannon({
+    url: `${side.url}/v1/chat/completions`,
+    method: 'POST',
+    body: BODY,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${side.key}` },
+    connections: CONNECTIONS,
+    overallRate: RATE,
+    duration: seconds,
+  });
+}
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU seconds per thread name (the event loop is `MainThread`), summed over threads of the same name. */
+function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / CLK_TCK);
+  }
+  return out;
+}
+
+interface Reading {
+  requests: number;
+  non2xx: number;
+  /** µs of CPU per request: the event loop, and every thread of the process. */
+  loop: number;
+  all: number;
+}
+
+function reading(before: Map<string, number>, after: Map<string, number>, r: Result): Reading {
+  const n = r.requests.total;
+  let all = 0;
+  for (const [name, s] of after) all += s - (before.get(name) ?? 0);
+  const loop = (after.get('MainThread') ?? 0) - (before.get('MainThread') ?? 0);
+  return { requests: n, non2xx: r.non2xx + r.errors, loop: (loop * 1e6) / n, all: (all * 1e6) / n };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const f1 = (x: number): string => x.toFixed(1);
+const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'igw-side-by-side-'));
+  let baseTree: string | undefined;
+  try {
+    process.stderr.write(`building ${args.base} in a temporary worktree...\n`);
+    baseTree = buildBase(dir);
+    const simPort = await freePort();
+    const simUrl = `http://127.0.0.1:${simPort}`;
+    await start(join(ROOT, 'test/simulator/cli.ts'), ['--port', String(simPort), '--api-key', SIM_KEY], {}, responds(simUrl));
+    const config = join(dir, 'config.yaml');
+    writeFileSync(
+      config,
+      `model_list:\n  - model_name: bench-model\n    litellm_params:\n      model: openai/sim-model\n      api_base: ${simUrl}/v1\n      api_key: ${SIM_KEY}\ngeneral_settings:\n  master_key: ${MASTER_KEY}\n`,
+    );
+    const sides = [await startIgw('base', baseTree, config, dir), await startIgw('this', ROOT, config, dir)];
+    process.stderr.write(`base = ${args.base}, this = the working tree; ${args.key} key; ${RATE} req/s each, ${CONNECTIONS} connections\n`);
+    await Promise.all(sides.map((s) => load(s, FIRST_WARMUP)));
+    const rows: Reading[][] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      // Every other round starts the other side's load first, so neither is always first.
+      const order = round % 2 === 1 ? [0, 1] : [1, 0];
+      await Promise.all(order.map((i) => load(sides[i], WARMUP)));
+      const before = sides.map((s) => threadCpu(s.pid));
+      const started = order.map((i) => load(sides[i], SECONDS));
+      const results = order[0] === 0 ? await Promise.all(started) : (await Promise.all(started)).reverse();
+      const after = sides.map((s) => threadCpu(s.pid));
+      const r = sides.map((_, i) => reading(before[i], after[i], results[i]));
+      rows.push(r);
+      process.stderr.write(`round ${round}: event loop ${f1(r[0].loop)} → ${f1(r[1].loop)} µs/request (${signed(r[1].loop - r[0].loop)})\n`);
+    }
+    const lines = [
+      `| round | base: event loop µs / request | this: event loop | difference | base: all threads | this: all threads | requests (base, this) | non-2xx |`,
+      `|--:|--:|--:|--:|--:|--:|--:|--:|`,
+      ...rows.map(
+        ([a, b], i) =>
+          `| ${i + 1} | ${f1(a.loop)} | ${f1(b.loop)} | ${signed(b.loop - a.loop)} | ${f1(a.all)} | ${f1(b.all)} | ${a.requests}, ${b.requests} | ${a.non2xx + b.non2xx} |`,
+      ),
+      `| median | ${f1(median(rows.map((r) => r[0].loop)))} | ${f1(median(rows.map((r) => r[1].loop)))} | ${signed(median(rows.map((r) => r[1].loop - r[0].loop)))} | ${f1(median(rows.map((r) => r[0].all)))} | ${f1(median(rows.map((r) => r[1].all)))} | | |`,
+    ];
+    process.stdout.write(`\n${lines.join('\n')}\n`);
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    children.clear();
+    if (baseTree) execFileSync('git', ['worktree', 'remove', '--force', baseTree], { cwd: ROOT, stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
+process.exit(0);
