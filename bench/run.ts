@@ -9,13 +9,13 @@
 // round-robin with the other targets of the scenario (see runScenario).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { freePort, virtualKey } from './common.ts';
 import { formatSummary, summariseProfile, type ProfileSummary } from './profile-summary.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -126,18 +126,6 @@ const SCENARIOS: Scenario[] = [
   { id: 'spendlog64', title: 'chat, non-streaming, concurrency 64, spend logs on vs off', connections: 64, stream: false, targets: ['bare', 'igw', 'igwNoLog'] },
 ];
 
-/** A virtual key with a budget (resetting every 30 days) and an rpm limit, far above what a run reaches. */
-async function virtualKey(igwUrl: string): Promise<string> {
-  const res = await fetch(`${igwUrl}/key/generate`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${MASTER_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ key_alias: 'bench', max_budget: 1_000_000, budget_duration: '30d', rpm_limit: 100_000_000 }),
-  });
-  const body = (await res.json()) as { key?: string };
-  if (!res.ok || !body.key) throw new Error(`/key/generate answered ${res.status}: ${JSON.stringify(body)}`);
-  return body.key;
-}
-
 /** igw's config: one single-deployment group and one five-deployment group, all on the simulator. */
 function igwConfig(simUrl: string): string {
   const entry = (name: string): string =>
@@ -206,18 +194,6 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     shuttingDown = true;
     killAll();
     process.exit(130);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolvePort(port));
-    });
   });
 }
 
@@ -854,7 +830,7 @@ async function main(): Promise<void> {
   // The embedded store (keys, spend logs) in the run's own directory, not ./.igw-data.
   process.env.IGW_DATA_DIR = join(tmp, 'igw-data');
   const igw = await startIgw(configFile);
-  if (scenarios.some((s) => s.targets.includes('igwkey'))) TARGETS.igwkey.key = await virtualKey(igw.url);
+  if (scenarios.some((s) => s.targets.includes('igwkey'))) TARGETS.igwkey.key = await virtualKey(igw.url, MASTER_KEY, 'bench');
   const noLog = scenarios.some((s) => s.targets.includes('igwNoLog')) ? await startIgwWithoutSpendLogs(tmp, sim.url) : undefined;
   const idleRss = procStatusMB(igw.pid, 'VmRSS');
   const idleAnon = procStatusMB(igw.pid, 'RssAnon');

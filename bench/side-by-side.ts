@@ -13,13 +13,13 @@
 // with a budget (30-day period) and an rpm limit, so every request runs the full governance path.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { freePort, virtualKey } from './common.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SIM_KEY = 'sk-sim';
@@ -52,15 +52,6 @@ const children = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const c of children) c.kill('SIGKILL');
 });
-
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => done(port));
-    });
-  });
-}
 
 /** Starts `node script argv` and resolves once `ready` answers true. */
 async function start(script: string, argv: string[], env: NodeJS.ProcessEnv, ready: () => Promise<boolean>): Promise<ChildProcess> {
@@ -113,18 +104,7 @@ async function startIgw(label: string, tree: string, config: string, dir: string
   const url = `http://127.0.0.1:${port}`;
   const argv = ['--config', config, '--port', String(port), '--host', '127.0.0.1', '--log-level', 'warn'];
   const child = await start(join(tree, 'bin/igw.js'), argv, { IGW_DATA_DIR: join(dir, `data-${label}`) }, responds(`${url}/health/liveliness`));
-  return { label, pid: child.pid!, url, key: args.key === 'virtual' ? await virtualKey(url) : MASTER_KEY };
-}
-
-async function virtualKey(url: string): Promise<string> {
-  const res = await fetch(`${url}/key/generate`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${MASTER_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ key_alias: 'side-by-side', max_budget: 1_000_000, budget_duration: '30d', rpm_limit: 100_000_000 }),
-  });
-  const body = (await res.json()) as { key?: string };
-  if (!body.key) throw new Error(`/key/generate answered ${res.status}: ${JSON.stringify(body)}`);
-  return body.key;
+  return { label, pid: child.pid!, url, key: args.key === 'virtual' ? await virtualKey(url, MASTER_KEY, 'side-by-side') : MASTER_KEY };
 }
 
 const BODY = JSON.stringify({

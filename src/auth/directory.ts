@@ -59,7 +59,7 @@ export class Directory {
     if (this.keys.get(key.token) !== key) return false;
     if (key.user_id && this.users.get(key.user_id) !== p.user) return false;
     if (key.team_id && this.teams.get(key.team_id) !== p.team) return false;
-    const orgId = key.organization_id ?? p.team?.organization_id;
+    const orgId = organizationIdOf(key, p.team);
     if (orgId && this.organizations.get(orgId) !== p.organization) return false;
     for (const id in p.budgets) if (this.budgets.get(id) !== p.budgets[id]) return false;
     return true;
@@ -72,7 +72,7 @@ export class Directory {
       return null;
     }
     const [user, team] = await Promise.all([key.user_id ? this.users.get(key.user_id) : null, key.team_id ? this.teams.get(key.team_id) : null]);
-    const orgId = key.organization_id ?? team?.organization_id ?? null;
+    const orgId = organizationIdOf(key, team);
     const organization = orgId ? await this.organizations.get(orgId) : null;
     const budgetIds = [key.budget_id, user?.budget_id, team?.budget_id, organization?.budget_id].filter((b): b is string => !!b);
     const budgets: Record<string, BudgetRecord> = {};
@@ -116,4 +116,9 @@ export class Directory {
         for (const c of [this.keys, this.users, this.teams, this.organizations, this.budgets]) c.invalidate();
     }
   }
+}
+
+/** The key's organization, else its team's. */
+function organizationIdOf(key: KeyRecord, team: TeamRecord | null): string | null {
+  return key.organization_id ?? team?.organization_id ?? null;
 }

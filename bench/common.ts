@@ -1,0 +1,27 @@
+// Helpers shared by the benchmark scripts (run.ts, side-by-side.ts).
+import { createServer } from 'node:net';
+
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** A virtual key with a budget (resetting every 30 days) and an rpm limit, far above what a run reaches. */
+export async function virtualKey(igwUrl: string, masterKey: string, alias: string): Promise<string> {
+  const res = await fetch(`${igwUrl}/key/generate`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ key_alias: alias, max_budget: 1_000_000, budget_duration: '30d', rpm_limit: 100_000_000 }),
+  });
+  const body = (await res.json()) as { key?: string };
+  if (!res.ok || !body.key) throw new Error(`/key/generate answered ${res.status}: ${JSON.stringify(body)}`);
+  return body.key;
+}
