@@ -50,9 +50,15 @@ export class Limiter {
     this.budgets = new BudgetLedger(opts.state, opts.logger, opts.modelSpend ?? (async () => 0));
   }
 
-  /** Throws the refusal (400 budget_exceeded, 429) or returns what the request holds. */
-  async admit(subjects: readonly Subject[], model: string): Promise<Admission> {
-    if (subjects.length === 0) return nothingHeld(model);
+  /**
+   * Throws the refusal (400 budget_exceeded, 429) or returns what the request holds. A caller with nothing
+   * to check (the master key) is answered at once, without a promise.
+   */
+  admit(subjects: readonly Subject[], model: string): Admission | Promise<Admission> {
+    return subjects.length === 0 ? nothingHeld(model) : this.admitSubjects(subjects, model);
+  }
+
+  private async admitSubjects(subjects: readonly Subject[], model: string): Promise<Admission> {
     const now = this.state.now();
     const budget = await this.budgets.check(subjects, model, now);
     const admission: Admission = {

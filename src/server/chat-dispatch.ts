@@ -24,7 +24,8 @@ export async function serveChat(ctx: RequestContext, deps: GatewayDeps, surface:
   ctx.log.model = view.model;
   ctx.log.stream = view.stream;
   const callType = surface.dialect === 'anthropic-messages' ? 'messages' : 'chat.completions';
-  await deps.governance.preCall(ctx, { callType, model: view.model, body });
+  const admitted = deps.governance.preCall(ctx, { callType, model: view.model, body });
+  if (admitted instanceof Promise) await admitted;
   const planner = new Planner(surface, body, view);
   const plans = new Map<Deployment, Plan>();
   const build = (d: Deployment): UpstreamRequest => {
@@ -59,7 +60,7 @@ export async function serveChat(ctx: RequestContext, deps: GatewayDeps, surface:
   noteRouting(ctx, routed);
   let outcome: RelayOutcome = {};
   // Cost headers are set by postCall, so it runs before the body is sent.
-  const beforeSend = (usage: RelayOutcome['usage']): Promise<void> => deps.governance.postCall(ctx, { deployment: routed.deployment, usage });
+  const beforeSend = (usage: RelayOutcome['usage']): Promise<void> | undefined => deps.governance.postCall(ctx, { deployment: routed.deployment, usage });
   try {
     outcome = await respondJson(plans.get(routed.deployment)!, surface, routed.value.raw, ctx.res, beforeSend);
   } finally {
@@ -109,18 +110,20 @@ export async function respondJson(
   surface: ChatSurface,
   raw: Buffer,
   res: ServerResponse,
-  beforeSend?: (usage: RelayOutcome['usage']) => Promise<void>,
+  beforeSend?: (usage: RelayOutcome['usage']) => Promise<void> | undefined,
 ): Promise<RelayOutcome> {
   if (plan.mode === 'pass') {
     const usage = surface.usageOf(raw);
-    await beforeSend?.(usage);
+    const pending = beforeSend?.(usage);
+    if (pending) await pending;
     sendJson(res, 200, raw);
     return { usage };
   }
   const response = plan.target.responseToCanonical(raw.toString('utf8'), plan.hints);
   setWarnings(res, plan.warnings);
   const rendered = surface.renderResponse(response);
-  await beforeSend?.(response.usage);
+  const pending = beforeSend?.(response.usage);
+  if (pending) await pending;
   sendJson(res, 200, rendered);
   return { usage: response.usage };
 }

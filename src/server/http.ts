@@ -17,23 +17,34 @@ export function requestIdOf(req: IncomingMessage): string {
  * A UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Request ids key the spend log;
  * ids that grow with time are appended to its index instead of landing on a random page of it, which made
  * each embedded-store write touch a page per row (2.5x the cost per row at 100k rows).
+ *
+ * The random bits are drawn once per millisecond and the ids of that millisecond count up in their last 16
+ * bits (RFC 9562 section 6.2, a dedicated counter): unique, still in time order, and without a draw from the
+ * system's random source per request.
  */
 export function uuidV7(now = Date.now()): string {
-  // randomUUID() is 'xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx' with the RFC variant bits in V: keep its random tail.
-  return `${timePrefix(now)}${randomUUID().slice(15)}`;
+  if (now !== idMs || idCount === 0xffff) startMillisecond(now);
+  idCount++;
+  return `${idHead}${HEX_BYTE[idCount >> 8]}${HEX_BYTE[idCount & 0xff]}`;
 }
 
-let prefixMs = Number.NaN;
-let prefix = '';
+/** '00' to 'ff'. */
+const HEX_BYTE = Array.from({ length: 256 }, (_, n) => n.toString(16).padStart(2, '0'));
 
-/** 'tttttttt-tttt-7' for a millisecond, kept from the last call: a busy gateway makes several ids per millisecond. */
-function timePrefix(now: number): string {
-  if (now !== prefixMs) {
-    const ms = now.toString(16).padStart(12, '0');
-    prefix = `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7`;
-    prefixMs = now;
-  }
-  return prefix;
+let idMs = Number.NaN;
+let idCount = 0;
+/** The id up to its last four hex digits: 'tttttttt-tttt-7rrr-Vrrr-rrrrrrrr'. */
+let idHead = '';
+
+function startMillisecond(now: number): void {
+  const ms = now.toString(16).padStart(12, '0');
+  // randomUUID() is 'xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx' with the RFC variant bits in V: keep its random tail.
+  const random = randomUUID();
+  idHead = `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${random.slice(15, 32)}`;
+  idMs = now;
+  // Start the counter at a random point of its lower half: the next id of the millisecond cannot be guessed
+  // from one id alone, and 32k ids fit before it wraps (when it would, a fresh draw starts over).
+  idCount = parseInt(random.slice(32, 36), 16) & 0x7fff;
 }
 
 export function tooLarge(limit: number): GatewayError {
@@ -97,8 +108,11 @@ export function collectBody(stream: Readable, limit = Infinity, overLimit?: () =
 }
 
 /** Parses a JSON object body; anything else is a 400 that says what was wrong. */
-export async function readJsonObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
-  const raw = await readBody(req, limit);
+export function readJsonObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  return readBody(req, limit).then(parseJsonObject);
+}
+
+function parseJsonObject(raw: Buffer): Record<string, unknown> {
   if (raw.length === 0) throw badRequest('Request body is empty; send a JSON object.');
   let value: unknown;
   try {

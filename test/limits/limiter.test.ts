@@ -11,7 +11,7 @@ import { clock, STATE_ENGINES, subject, T0, type Clock } from './helpers.ts';
 const logger = createLogger('silent');
 const CENT_QUARTER = 2_500_000; // $0.0025 in nano-dollars
 
-async function refusal(p: Promise<unknown>): Promise<GatewayError> {
+async function refusal(p: unknown): Promise<GatewayError> {
   try {
     await p;
   } catch (err) {

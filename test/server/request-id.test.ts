@@ -12,7 +12,12 @@ test('uuidV7: RFC 9562 layout, the time in its first 48 bits, and ids that sort 
   assert.equal(parseInt(id.slice(0, 8) + id.slice(9, 13), 16), at);
   const ids = [uuidV7(at + 2), uuidV7(at), uuidV7(at + 1)];
   assert.deepEqual([...ids].sort(), [ids[1], ids[2], ids[0]]);
-  assert.notEqual(uuidV7(at), uuidV7(at), 'random within the same millisecond');
+  assert.notEqual(uuidV7(at), uuidV7(at), 'distinct within the same millisecond');
+  const sameMs = Array.from({ length: 40_000 }, () => uuidV7(at + 5));
+  for (const id of sameMs) assert.match(id, UUID_V7);
+  assert.equal(new Set(sameMs).size, sameMs.length, 'no id twice, even past the wrap of the counter');
+  const firstRun = sameMs.slice(0, 30_000);
+  assert.deepEqual([...firstRun].sort(), firstRun, 'ids of one millisecond count up');
 });
 
 test('requestIdOf keeps a sane client id and makes a v7 id otherwise', () => {

@@ -104,24 +104,26 @@ export class Governance {
     this.prices = parts.prices;
   }
 
-  /** Model access, end-user, budgets, rate limits: throws the refusal, or admits (and sets rate-limit headers). */
-  async preCall(ctx: GovernedContext, request: GovernedRequest): Promise<GovernedCall> {
+  /**
+   * Model access, end-user, budgets, rate limits: throws the refusal, or admits (and sets rate-limit headers).
+   * Without an end-user to look up and limits to check (the master key), it is done at once, without a promise.
+   */
+  preCall(ctx: GovernedContext, request: GovernedRequest): GovernedCall | Promise<GovernedCall> {
     const { principal } = ctx;
     const meta = takeRequestMeta(request.body, ctx.req.headers, END_USER_FIELD[request.callType]);
     const call: GovernedCall = { callType: request.callType, model: request.model, served: request.model, meta, startedAt: this.parts.now(), admission: null, charge: null, counted: null, settled: false };
     ctx.governed = call;
     checkModelAccess(principal, request.model);
-    const endUser = meta.endUser && this.parts.storeInUse(principal) ? await this.parts.endUser(meta.endUser) : null;
-    if (endUser?.record.blocked) throw endUserBlocked(endUser.record.user_id, END_USER_FIELD[request.callType]);
+    if (meta.endUser && this.parts.storeInUse(principal)) return this.admitWithEndUser(ctx, call, meta.endUser);
+    const admission = this.parts.limiter.admit(subjectsOf(principal, null), request.model);
+    return admission instanceof Promise ? admission.then((a) => admitted(ctx, call, a)) : admitted(ctx, call, admission);
+  }
+
+  private async admitWithEndUser(ctx: GovernedContext, call: GovernedCall, endUserId: string): Promise<GovernedCall> {
+    const endUser = await this.parts.endUser(endUserId);
+    if (endUser?.record.blocked) throw endUserBlocked(endUser.record.user_id, END_USER_FIELD[call.callType]);
     const budgets = endUser?.budget ? { [endUser.budget.budget_id]: endUser.budget } : undefined;
-    call.admission = await this.parts.limiter.admit(subjectsOf(principal, endUser?.record ?? null, budgets), request.model);
-    const { headers, softBudget } = call.admission;
-    setHeaders(ctx, headers);
-    if (softBudget.length > 0) {
-      setResponseHeader(ctx.res, 'x-igw-soft-budget-exceeded', softBudget.join(','));
-      ctx.log.softBudget = softBudget;
-    }
-    return call;
+    return admitted(ctx, call, await this.parts.limiter.admit(subjectsOf(ctx.principal, endUser?.record ?? null, budgets), call.model));
   }
 
   /**
@@ -157,9 +159,9 @@ export class Governance {
    * the caller's next request sees them (the row is queued first: queuing is synchronous and a shutdown
    * between the two must not lose it).
    */
-  async postCall(ctx: GovernedContext, outcome: CallOutcome): Promise<void> {
+  postCall(ctx: GovernedContext, outcome: CallOutcome): Promise<void> | undefined {
     const call = ctx.governed;
-    if (!call || call.settled) return;
+    if (!call || call.settled) return undefined;
     call.settled = true;
     const charge = call.charge ?? this.price(call, outcome.deployment, outcome.usage);
     const cost = formatUsd(charge.nanos);
@@ -167,7 +169,9 @@ export class Governance {
     if (!ctx.res.headersSent) for (const h of COST_HEADERS) setResponseHeader(ctx.res, h, cost);
     const error = outcome.error;
     this.enqueue(ctx, call, { status: error ? 'failure' : 'success', errorCode: error?.code ?? null, deployment: outcome.deployment.id, charge });
-    if (call.admission) await (call.counted ??= this.count(ctx, call.admission, charge));
+    // The master key (and any caller without budgets or limits) holds nothing to count or give back.
+    if (!call.admission || call.admission.subjects.length === 0) return undefined;
+    return (call.counted ??= this.count(ctx, call.admission, charge));
   }
 
   /** After every request: what preCall admitted and postCall did not finish is released and logged as failed. */
@@ -230,6 +234,17 @@ export class Governance {
       }),
     );
   }
+}
+
+/** The admission is kept on the call; its rate-limit and soft-budget headers go on the response. */
+function admitted(ctx: GovernedContext, call: GovernedCall, admission: Admission): GovernedCall {
+  call.admission = admission;
+  setHeaders(ctx, admission.headers);
+  if (admission.softBudget.length > 0) {
+    setResponseHeader(ctx.res, 'x-igw-soft-budget-exceeded', admission.softBudget.join(','));
+    ctx.log.softBudget = admission.softBudget;
+  }
+  return call;
 }
 
 function setHeaders(ctx: GovernedContext, headers: Record<string, string>): void {

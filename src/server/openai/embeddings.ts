@@ -29,7 +29,7 @@ export async function embeddings(ctx: RequestContext, deps: GatewayDeps): Promis
   noteRouting(ctx, routed);
   const answer = routed.value;
   // Cost headers are set by postCall, so it runs before the body is sent.
-  const postCall = (usage: unknown): Promise<void> => deps.governance.postCall(ctx, { deployment: routed.deployment, usage });
+  const postCall = (usage: unknown): Promise<void> | undefined => deps.governance.postCall(ctx, { deployment: routed.deployment, usage });
   if ('list' in answer) {
     const list: { data: { embedding: number[] | string }[]; usage: unknown } = answer.list;
     ctx.log.usage = list.usage;
