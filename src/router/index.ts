@@ -142,6 +142,9 @@ export class ModelRouter {
   }
 
   private pick(group: Group, stream: boolean, failed: ReadonlySet<Deployment>, hedge = false): Picked {
+    // A group of one healthy deployment without rpm/tpm caps (most of them) has nothing to choose.
+    const only = group.usable.length === 1 && failed.size === 0 && !hedge ? group.usable[0] : undefined;
+    if (only && only.rpmLimit === undefined && only.tpmLimit === undefined && this.cooldowns.admission(only) === 'closed') return { deployment: only, probe: false };
     return pickDeployment(group, failed, this.strategy, {
       stats: this.stats,
       cooldowns: this.cooldowns,

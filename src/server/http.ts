@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { GatewayError, badRequest } from '../canonical/index.ts';
-import { writeHeadWith } from './response-headers.ts';
+import { writeHeadForBody } from './response-headers.ts';
 
 const REQUEST_ID_RE = /^[\w.:\-]{1,128}$/;
 
@@ -128,7 +128,7 @@ function parseJsonObject(raw: Buffer): Record<string, unknown> {
 
 export function sendJson(res: ServerResponse, status: number, body: string | Buffer, headers?: Record<string, string>): void {
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-  writeHeadWith(res, status, { ...headers, 'content-type': 'application/json', 'content-length': String(length) });
+  writeHeadForBody(res, status, 'application/json', length, headers);
   res.end(body);
 }
 

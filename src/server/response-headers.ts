@@ -24,3 +24,13 @@ export function writeHeadWith(res: ServerResponse, status: number, headers: Read
   const pending = (res as WithPending)[PENDING];
   res.writeHead(status, pending ? Object.assign(pending, headers) : { ...headers });
 }
+
+/** Writes the status line with the gathered headers plus a body's type and length. */
+export function writeHeadForBody(res: ServerResponse, status: number, contentType: string, length: number, headers?: Readonly<Record<string, HeaderValue>>): void {
+  const r = res as WithPending;
+  const all = (r[PENDING] ??= {});
+  if (headers) Object.assign(all, headers);
+  all['content-type'] = contentType;
+  all['content-length'] = String(length);
+  res.writeHead(status, all);
+}

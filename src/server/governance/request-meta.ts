@@ -21,8 +21,15 @@ const MAX_TAG_LENGTH = 200;
 /** A spend-log row keeps at most this much request metadata (JSON characters). */
 const MAX_METADATA_CHARS = 16_384;
 
+/** Shared by every request that brings no tags or metadata (most): never changed. */
+const NO_TAGS: string[] = Object.freeze([]) as unknown as string[];
+const NO_METADATA: Record<string, unknown> = Object.freeze({});
+
 export function takeRequestMeta(body: Record<string, unknown>, headers: IncomingHttpHeaders, endUserField: EndUserField = 'user'): RequestMeta {
   const endUser = endUserOf(body, endUserField);
+  if (body.litellm_metadata == null && body.metadata == null && headers['x-igw-tags'] === undefined && headers['x-litellm-tags'] === undefined) {
+    return { tags: NO_TAGS, metadata: NO_METADATA, endUser };
+  }
   const tags = new Set<string>();
   const metadata: Record<string, unknown> = {};
   for (const field of ['litellm_metadata', 'metadata'] as const) {

@@ -33,9 +33,11 @@ export interface RowFacts {
  */
 export function spendRow(f: RowFacts): NewSpendLog {
   const { key, user, team, organization } = f.principal;
-  const metadata = rowMetadata(f);
+  const clientRequestId = f.req.headers['x-request-id'] === f.requestId;
   const row: NewSpendLog = {
-    request_id: rowId(f, metadata),
+    // The row's id is the request id igw made. A client's own `x-request-id` cannot be trusted to be unique
+    // (the store skips ids it has, so a reused one would hide spend): it goes to `metadata.client_request_id`.
+    request_id: clientRequestId ? randomUUID() : f.requestId,
     model: f.model,
     call_type: f.callType,
     start_time: isoTime(f.startedAt),
@@ -56,7 +58,8 @@ export function spendRow(f: RowFacts): NewSpendLog {
   if (f.status !== 'success') row.status = f.status;
   if (f.errorCode) row.error_code = f.errorCode;
   if (f.meta.tags.length > 0) row.tags = f.meta.tags;
-  if (Object.keys(metadata).length > 0) row.metadata = metadata;
+  const metadata = rowMetadata(f, clientRequestId);
+  if (metadata) row.metadata = metadata;
   return row;
 }
 
@@ -68,21 +71,21 @@ function addUsage(row: NewSpendLog, u: Usage): void {
   if (u.reasoningTokens) row.reasoning_tokens = u.reasoningTokens;
 }
 
-function rowMetadata(f: RowFacts): Record<string, unknown> {
+/** The request's metadata plus what igw adds; undefined when there is none (most rows). */
+function rowMetadata(f: RowFacts, clientRequestId: boolean): Record<string, unknown> | undefined {
+  const alias = f.principal.key?.key_alias;
+  const fellBack = f.requestedModel !== f.model;
+  if (!alias && !fellBack && !clientRequestId && isEmpty(f.meta.metadata)) return undefined;
   const metadata: Record<string, unknown> = { ...f.meta.metadata };
-  if (f.principal.key?.key_alias) metadata.key_alias = f.principal.key.key_alias;
-  if (f.requestedModel !== f.model) metadata.requested_model = f.requestedModel;
+  if (alias) metadata.key_alias = alias;
+  if (fellBack) metadata.requested_model = f.requestedModel;
+  if (clientRequestId) metadata.client_request_id = f.requestId;
   return metadata;
 }
 
-/**
- * The row's id is the request id igw made; a client's own `x-request-id` cannot be trusted to be unique (the
- * store skips ids it has, so a reused one would hide spend), so it is kept in `metadata.client_request_id`.
- */
-function rowId(f: RowFacts, metadata: Record<string, unknown>): string {
-  if (f.req.headers['x-request-id'] !== f.requestId) return f.requestId;
-  metadata.client_request_id = f.requestId;
-  return randomUUID();
+function isEmpty(o: Record<string, unknown>): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 /** Epoch ms of 10000-01-01: from then on toISOString() writes a six-digit year. */
