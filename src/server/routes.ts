@@ -19,11 +19,14 @@ export interface Route {
   renderError?: (res: ServerResponse, err: GatewayError) => void;
 }
 
-const table = new Map<string, Route>();
+/** Method → path → route: two lookups of strings the request already holds, nothing to concatenate. */
+const table = new Map<string, Map<string, Route>>();
 
 function add(method: string, path: string, route: Route): void {
-  table.set(`${method} ${path}`, route);
-  if (path.startsWith('/v1/')) table.set(`${method} ${path.slice(3)}`, route);
+  let paths = table.get(method);
+  if (!paths) table.set(method, (paths = new Map()));
+  paths.set(path, route);
+  if (path.startsWith('/v1/')) paths.set(path.slice(3), route);
 }
 
 add('POST', '/v1/chat/completions', { handler: chatCompletions });
@@ -42,7 +45,7 @@ add('GET', '/health/readiness', { handler: readiness, open: true });
 const MODEL_PREFIXES = ['/v1/models/', '/models/'];
 
 export function findRoute(method: string, path: string): Route | undefined {
-  const exact = table.get(`${method} ${path}`);
+  const exact = table.get(method)?.get(path);
   if (exact) return exact;
   const admin = matchAdminPattern(method, path);
   if (admin) return { handler: admin };
@@ -59,6 +62,6 @@ export function findRoute(method: string, path: string): Route | undefined {
 
 /** Whether the path exists under another method, for a 405 instead of a 404. */
 export function pathExists(path: string): boolean {
-  for (const m of ['GET', 'POST', 'PATCH', 'DELETE']) if (table.has(`${m} ${path}`)) return true;
+  for (const paths of table.values()) if (paths.has(path)) return true;
   return false;
 }

@@ -10,11 +10,13 @@ import { validateChatRequest, withoutRoutingFields } from './validate.ts';
 
 export async function chatCompletions(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
   const body = await readJsonObject(ctx.req, deps.maxBodyBytes);
-  const view = validateChatRequest(body);
-  const forward = withoutRoutingFields(body, view.routing);
+  const { model, stream, wantsUsage, routing } = validateChatRequest(body);
+  const forward = withoutRoutingFields(body, routing);
   await serveChat(ctx, deps, openAIChatSurface, forward, {
-    ...view,
-    fallbacks: { fallbacks: view.routing.fallbacks, disabled: view.routing.disableFallbacks },
-    numRetries: view.routing.numRetries,
+    model,
+    stream,
+    wantsUsage,
+    fallbacks: routing.present ? { fallbacks: routing.fallbacks, disabled: routing.disableFallbacks } : undefined,
+    numRetries: routing.numRetries,
   });
 }

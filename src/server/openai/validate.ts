@@ -23,8 +23,10 @@ export interface RoutingFields {
 
 const ROUTING_KEYS = ['fallbacks', 'disable_fallbacks', 'num_retries'] as const;
 
+const NO_ROUTING: RoutingFields = Object.freeze({ present: false });
+
 export function routingFields(body: Record<string, unknown>): RoutingFields {
-  if (body.fallbacks === undefined && body.disable_fallbacks === undefined && body.num_retries === undefined) return { present: false };
+  if (body.fallbacks === undefined && body.disable_fallbacks === undefined && body.num_retries === undefined) return NO_ROUTING;
   const fallbacks = body.fallbacks;
   if (fallbacks !== undefined && (!Array.isArray(fallbacks) || !fallbacks.every((f) => typeof f === 'string'))) {
     throw badRequest("'fallbacks' must be a list of model names, e.g. [\"gpt-4o-mini\"].", 'fallbacks', 'invalid_type');
