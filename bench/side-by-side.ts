@@ -3,7 +3,7 @@
 // tell a 1 µs change; two processes loaded together at a fixed rate see the same machine.
 //
 //   node bench/side-by-side.ts [--base HEAD] [--rate 4000] [--seconds 20] [--warmup 4] [--rounds 3]
-//                              [--key master|virtual] [--connections 32] [--first-warmup 15]
+//                              [--key master|virtual] [--connections 32] [--first-warmup 15] [--stream]
 //
 // "base" is a git revision, built into a temporary worktree; "this" is the working tree's dist/ (the npm
 // script `bench:side-by-side` builds it first). Both run the `igw` command with the same generated config
@@ -35,6 +35,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     key: { type: 'string', default: 'master' },
     connections: { type: 'string', default: '32' },
+    stream: { type: 'boolean', default: false },
   },
 });
 const RATE = Number(args.rate);
@@ -115,6 +116,8 @@ const BODY = JSON.stringify({
   ],
   temperature: 0.7,
   max_tokens: 256,
+  // Streamed answers ask for the usage chunk, as igw itself does upstream (bench/run.ts does the same).
+  ...(args.stream ? { stream: true, stream_options: { include_usage: true } } : {}),
 });
 
 function load(side: Side, seconds: number): PromiseLike<Result> {
@@ -182,7 +185,7 @@ async function main(): Promise<void> {
       `model_list:\n  - model_name: bench-model\n    litellm_params:\n      model: openai/sim-model\n      api_base: ${simUrl}/v1\n      api_key: ${SIM_KEY}\ngeneral_settings:\n  master_key: ${MASTER_KEY}\n`,
     );
     const sides = [await startIgw('base', baseTree, config, dir), await startIgw('this', ROOT, config, dir)];
-    process.stderr.write(`base = ${args.base}, this = the working tree; ${args.key} key; ${RATE} req/s each, ${CONNECTIONS} connections\n`);
+    process.stderr.write(`base = ${args.base}, this = the working tree; ${args.key} key; ${args.stream ? 'streamed' : 'JSON'} answers; ${RATE} req/s each, ${CONNECTIONS} connections\n`);
     await Promise.all(sides.map((s) => load(s, FIRST_WARMUP)));
     const rows: Reading[][] = [];
     for (let round = 1; round <= ROUNDS; round++) {

@@ -43,12 +43,11 @@ export class SseReader {
   private feed(text: string): SseEvent[] {
     const out: SseEvent[] = [];
     let start = 0;
-    let i = 0;
-    if (this.lastWasCR && text.length > 0 && text.charCodeAt(0) === 10) start = i = 1;
+    if (this.lastWasCR && text.length > 0 && text.charCodeAt(0) === 10) start = 1;
     this.lastWasCR = false;
-    for (; i < text.length; i++) {
+    const anyCR = text.includes('\r', start);
+    for (let i = lineEnd(text, start, anyCR); i !== -1; i = lineEnd(text, start, anyCR)) {
       const c = text.charCodeAt(i);
-      if (c !== 10 && c !== 13) continue;
       const line = this.pending + text.slice(start, i);
       this.pending = '';
       if (c === 13) {
@@ -96,6 +95,20 @@ export class SseReader {
     if (!had && event === undefined) return undefined;
     return event === undefined ? { data } : { event, data };
   }
+}
+
+/**
+ * Where the line that starts at `from` ends (its \n or \r), or -1. Most streams end lines with \n alone,
+ * which the native indexOf finds far faster than a loop over every character (the loop was a fifth of igw's
+ * own time per relayed stream).
+ */
+function lineEnd(text: string, from: number, anyCR: boolean): number {
+  if (!anyCR) return text.indexOf('\n', from);
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+  }
+  return -1;
 }
 
 /** Headers every SSE response carries (§10 "Emitting"). */

@@ -57,6 +57,7 @@ function relayEvent(ev: SseEvent, state: RelayState): string | undefined {
     state.done = true;
     return `${(!state.sawError && state.trailer?.(state.usage)) || ''}data: [DONE]\n\n`;
   }
+  if (isPlainDelta(ev.data)) return `data: ${ev.data}\n\n`;
   let chunk: { choices?: unknown[]; usage?: unknown; error?: unknown };
   try {
     chunk = JSON.parse(ev.data);
@@ -75,6 +76,30 @@ function relayEvent(ev: SseEvent, state: RelayState): string | undefined {
   if (Array.isArray(choices) && choices.every(isFilterAnnotationOnly)) return undefined;
   return `data: ${ev.data}\n\n`;
 }
+
+/**
+ * A chunk that only carries deltas, told from its text without parsing it (parsing every chunk was igw's
+ * largest cost per stream): a JSON object with a `delta`, no `error`, and no `usage` but `"usage":null`.
+ * Such a chunk is relayed as it is; anything else, and any text this check is unsure of, is parsed. In valid
+ * JSON a quoted `"error"` or `"usage"` inside a string would have its quotes escaped, so these can only be
+ * keys (or a whole string value, which is then parsed to be sure).
+ */
+export function isPlainDelta(data: string): boolean {
+  if (data.charCodeAt(0) !== 0x7b || data.charCodeAt(data.length - 1) !== 0x7d) return false;
+  if (!data.includes('"delta"')) return false;
+  // One pass for both keys (two searches cost twice as much).
+  ERROR_OR_USAGE.lastIndex = 0;
+  for (let m = ERROR_OR_USAGE.exec(data); m !== null; m = ERROR_OR_USAGE.exec(data)) {
+    if (m[0] === '"error"') return false;
+    NULL_VALUE.lastIndex = ERROR_OR_USAGE.lastIndex;
+    if (!NULL_VALUE.test(data)) return false;
+  }
+  return true;
+}
+
+const ERROR_OR_USAGE = /"(?:error|usage)"/g;
+/** `: null` right where it is started (sticky). */
+const NULL_VALUE = /\s*:\s*null\b/y;
 
 /** Azure sends choices with only `content_filter_results` and no `delta`. */
 function isFilterAnnotationOnly(choice: unknown): boolean {
