@@ -38,8 +38,15 @@ export async function relayAnthropicStream(chunks: AsyncIterable<Buffer>, res: S
   return outcome(s);
 }
 
+/**
+ * Most events of a stream are text or tool-input deltas, which carry no usage and no stop: relayed without
+ * parsing them (Anthropic writes `type` first; anything else is parsed).
+ */
+const DELTA_DATA_START = '{"type":"content_block_delta"';
+
 function relayEvent(ev: SseEvent, s: RelayState): string {
   if (s.stopped) return '';
+  if (ev.event === 'content_block_delta' && ev.data.startsWith(DELTA_DATA_START)) return sseNamed(ev.event, ev.data);
   let data: Json | undefined;
   try {
     const v: unknown = JSON.parse(ev.data);
