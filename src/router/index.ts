@@ -10,7 +10,7 @@ import { fallbacksFor, type RequestFallbacks } from './fallbacks.ts';
 import { ModelGroups, modelNotFound, type Group } from './groups.ts';
 import { raceWithHedge } from './hedge.ts';
 import { backoffMs, canFallBack, retriesFor } from './retry-policy.ts';
-import { pickDeployment, type Picked } from './select.ts';
+import { loneDeployment, pickDeployment, type Picked } from './select.ts';
 import type { RouterOptions } from './settings.ts';
 import { StatsTable } from './stats.ts';
 import { strategyFor, type Strategy } from './strategies.ts';
@@ -142,9 +142,8 @@ export class ModelRouter {
   }
 
   private pick(group: Group, stream: boolean, failed: ReadonlySet<Deployment>, hedge = false): Picked {
-    // A group of one healthy deployment without rpm/tpm caps (most of them) has nothing to choose.
-    const only = group.usable.length === 1 && failed.size === 0 && !hedge ? group.usable[0] : undefined;
-    if (only && only.rpmLimit === undefined && only.tpmLimit === undefined && this.cooldowns.admission(only) === 'closed') return { deployment: only, probe: false };
+    const lone = loneDeployment(group, failed, this.cooldowns, hedge);
+    if (lone) return lone;
     return pickDeployment(group, failed, this.strategy, {
       stats: this.stats,
       cooldowns: this.cooldowns,

@@ -35,6 +35,20 @@ export function pickDeployment(group: Group, failed: ReadonlySet<Deployment>, st
   throw noCandidate(group, [], ctx);
 }
 
+/**
+ * The group's one deployment when there is nothing to choose (most groups): alone, not failed in this request,
+ * without rpm/tpm caps, not cooling down or half-open. The caller can skip building a SelectContext.
+ */
+export function loneDeployment(group: Group, failed: ReadonlySet<Deployment>, cooldowns: Cooldowns, hedge: boolean): Picked | undefined {
+  if (group.usable.length !== 1 || failed.size > 0 || hedge) return undefined;
+  const d = group.usable[0];
+  return !hasCaps(d) && cooldowns.admission(d) === 'closed' ? { deployment: d, probe: false } : undefined;
+}
+
+function hasCaps(d: Deployment): boolean {
+  return d.rpmLimit !== undefined || d.tpmLimit !== undefined;
+}
+
 /** `xs` filtered by `test`; `xs` itself when every element passes (the usual case: nothing to copy). */
 function keep(xs: readonly Deployment[], test: (d: Deployment) => boolean): readonly Deployment[] {
   for (let i = 0; i < xs.length; i++) {
@@ -44,7 +58,7 @@ function keep(xs: readonly Deployment[], test: (d: Deployment) => boolean): read
 }
 
 function atCap(d: Deployment, ctx: SelectContext): boolean {
-  if (d.rpmLimit === undefined && d.tpmLimit === undefined) return false;
+  if (!hasCaps(d)) return false;
   const used = ctx.stats.of(d).usage(ctx.now);
   return (d.rpmLimit !== undefined && used.requests >= d.rpmLimit) || (d.tpmLimit !== undefined && used.tokens >= d.tpmLimit);
 }

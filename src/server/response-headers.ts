@@ -10,8 +10,7 @@ type WithPending = ServerResponse & { [PENDING]?: Record<string, HeaderValue> };
 
 /** A header to send with the status; the name in lower case. A later value replaces an earlier one. */
 export function setResponseHeader(res: ServerResponse, name: string, value: HeaderValue): void {
-  const r = res as WithPending;
-  (r[PENDING] ??= {})[name] = value;
+  gathered(res)[name] = value;
 }
 
 /** A header set for this response so far, gathered or set on the response itself. */
@@ -21,16 +20,19 @@ export function responseHeader(res: ServerResponse, name: string): HeaderValue |
 
 /** Writes the status line with the gathered headers plus `headers` (which win). */
 export function writeHeadWith(res: ServerResponse, status: number, headers: Readonly<Record<string, HeaderValue>>): void {
-  const pending = (res as WithPending)[PENDING];
-  res.writeHead(status, pending ? Object.assign(pending, headers) : { ...headers });
+  res.writeHead(status, Object.assign(gathered(res), headers));
 }
 
-/** Writes the status line with the gathered headers plus a body's type and length. */
+/** Writes the status line with the gathered headers (plus `headers`) and a body's type and length. */
 export function writeHeadForBody(res: ServerResponse, status: number, contentType: string, length: number, headers?: Readonly<Record<string, HeaderValue>>): void {
-  const r = res as WithPending;
-  const all = (r[PENDING] ??= {});
+  const all = gathered(res);
   if (headers) Object.assign(all, headers);
   all['content-type'] = contentType;
   all['content-length'] = String(length);
   res.writeHead(status, all);
+}
+
+/** The response's gathered headers, as the object writeHead will take. */
+function gathered(res: ServerResponse): Record<string, HeaderValue> {
+  return ((res as WithPending)[PENDING] ??= {});
 }

@@ -27,9 +27,7 @@ const NO_METADATA: Record<string, unknown> = Object.freeze({});
 
 export function takeRequestMeta(body: Record<string, unknown>, headers: IncomingHttpHeaders, endUserField: EndUserField = 'user'): RequestMeta {
   const endUser = endUserOf(body, endUserField);
-  if (body.litellm_metadata == null && body.metadata == null && headers['x-igw-tags'] === undefined && headers['x-litellm-tags'] === undefined) {
-    return { tags: NO_TAGS, metadata: NO_METADATA, endUser };
-  }
+  if (body.litellm_metadata == null && body.metadata == null && !hasTagHeader(headers)) return { tags: NO_TAGS, metadata: NO_METADATA, endUser };
   const tags = new Set<string>();
   const metadata: Record<string, unknown> = {};
   for (const field of ['litellm_metadata', 'metadata'] as const) {
@@ -49,6 +47,11 @@ export function takeRequestMeta(body: Record<string, unknown>, headers: Incoming
   }
   for (const h of TAG_HEADERS) for (const t of headerValues(headers[h])) addTag(tags, t);
   return { tags: [...tags], metadata: bounded(metadata), endUser };
+}
+
+function hasTagHeader(headers: IncomingHttpHeaders): boolean {
+  for (const h of TAG_HEADERS) if (headers[h] !== undefined) return true;
+  return false;
 }
 
 /** The end-user id, when the field holds a non-empty string (the provider validates the rest). */
