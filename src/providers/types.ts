@@ -49,6 +49,8 @@ export interface ChatBuildOptions {
   stream: boolean;
   /** Client headers a pass-through may forward (lower-case names), e.g. `anthropic-beta`. */
   clientHeaders?: Readonly<Record<string, string>>;
+  /** The client's JSON text of `body`, when `body` is unchanged from it: a target may edit it instead of serialising. */
+  bodyText?: string;
 }
 
 /** Knobs for building an upstream request from the canonical form. */

@@ -90,7 +90,7 @@ export class Planner {
   planFor(d: Deployment): Plan {
     const target = d.upstream.target;
     if (target.dialect === this.surface.dialect && target.buildChat) {
-      return { mode: 'pass', request: target.buildChat(this.body, { stream: this.view.stream, clientHeaders: this.view.clientHeaders }) };
+      return { mode: 'pass', request: target.buildChat(this.body, { stream: this.view.stream, clientHeaders: this.view.clientHeaders, bodyText: this.view.bodyText }) };
     }
     this.canonical ??= this.surface.toCanonical(this.body, this.view);
     const req = applyParamPolicy(this.canonical, {

@@ -109,14 +109,28 @@ export function collectBody(stream: Readable, limit = Infinity, overLimit?: () =
 
 /** Parses a JSON object body; anything else is a 400 that says what was wrong. */
 export function readJsonObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
-  return readBody(req, limit).then(parseJsonObject);
+  return readBody(req, limit).then((raw) => parseJsonObject(raw.toString('utf8')));
 }
 
-function parseJsonObject(raw: Buffer): Record<string, unknown> {
-  if (raw.length === 0) throw badRequest('Request body is empty; send a JSON object.');
+/** A JSON object body and the text it was parsed from. */
+export interface JsonBody {
+  value: Record<string, unknown>;
+  text: string;
+}
+
+/** readJsonObject, keeping the text: a pass-through can send it on instead of serialising the object again. */
+export function readJsonBody(req: IncomingMessage, limit: number): Promise<JsonBody> {
+  return readBody(req, limit).then((raw) => {
+    const text = raw.toString('utf8');
+    return { value: parseJsonObject(text), text };
+  });
+}
+
+function parseJsonObject(text: string): Record<string, unknown> {
+  if (text.length === 0) throw badRequest('Request body is empty; send a JSON object.');
   let value: unknown;
   try {
-    value = JSON.parse(raw.toString('utf8'));
+    value = JSON.parse(text);
   } catch (err) {
     throw badRequest(`Malformed JSON in request body: ${(err as Error).message}`, null, 'invalid_json');
   }

@@ -13,6 +13,8 @@ export interface ChatView {
   wantsUsage: boolean;
   /** Client headers a pass-through forwards (e.g. `anthropic-beta`). */
   clientHeaders?: Readonly<Record<string, string>>;
+  /** The JSON text the body was parsed from, when the body has not changed since (see ChatBuildOptions). */
+  bodyText?: string;
   /** LiteLLM's per-request routing fields (`fallbacks`, `disable_fallbacks`, `num_retries`). */
   fallbacks?: RequestFallbacks;
   numRetries?: number;

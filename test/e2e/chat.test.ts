@@ -206,3 +206,26 @@ test('embeddings on a server without base64: igw asks for float and encodes', as
   assert.equal(s.sim.calls[1].body.encoding_format, 'float');
   viaB64.data[0].embedding.forEach((v, j) => assert.ok(Math.abs(v - direct.data[0].embedding[j]) < 1e-6));
 });
+
+test('pass-through sends the client text on, with the model and stream usage spliced in; fields igw takes out stay out', async () => {
+  // The SDK writes the model first: the upstream gets the client's own text with the deployment's model in it.
+  await s.client.chat.completions.create({ model: 'groq-llama', messages: user('hi'), seed: 7, temperature: 0.5 });
+  assert.equal(s.sim.calls[0].text, JSON.stringify({ model: 'llama-3.3-70b', messages: user('hi'), seed: 7, temperature: 0.5 }));
+  const stream = await s.client.chat.completions.create({ model: 'groq-llama', messages: user('hi'), stream: true });
+  for await (const _ of stream) {
+    // drained
+  }
+  assert.deepEqual(JSON.parse(s.sim.calls[1].text), { model: 'llama-3.3-70b', messages: user('hi'), stream: true, stream_options: { include_usage: true } });
+  // Tags in metadata and LiteLLM's per-request routing fields are igw's: the text is serialised anew without them.
+  // (LiteLLM's fields are not in the SDK's types.)
+  const withIgwFields = { model: 'groq-llama', messages: user('hi'), metadata: { tags: ['team-a'], purpose: 'test' }, num_retries: 0 };
+  await s.client.chat.completions.create(withIgwFields as never);
+  assert.deepEqual(JSON.parse(s.sim.calls[2].text), { model: 'llama-3.3-70b', messages: user('hi'), metadata: { purpose: 'test' } });
+  // Not first in the text: serialised anew, same content.
+  await fetch(`${s.gw.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${MASTER_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ messages: user('hi'), model: 'groq-llama' }),
+  }).then((r) => r.arrayBuffer());
+  assert.deepEqual(JSON.parse(s.sim.calls[3].text), { messages: user('hi'), model: 'llama-3.3-70b' });
+});

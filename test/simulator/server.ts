@@ -102,7 +102,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       try { body = JSON.parse(raw); } catch { body = raw; malformed = true; }
       if (!malformed && (typeof body !== 'object' || body === null || Array.isArray(body))) malformed = true;
     }
-    if (record) calls.push({ method, path, query: parseQuery(q < 0 ? '' : url.slice(q + 1)), headers: req.headers, body, at: ctx.start });
+    if (record) calls.push({ method, path, query: parseQuery(q < 0 ? '' : url.slice(q + 1)), headers: req.headers, body, text: raw, at: ctx.start });
     if (method === 'POST' && path === MESSAGES_PATH) {
       const actx = { n: ctx.n, start: ctx.start };
       return handleMessages(

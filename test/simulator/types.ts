@@ -26,6 +26,8 @@ export interface RecordedCall {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON body; the raw text when it is not JSON; undefined when empty. */
   body: any;
+  /** The body's text as received ('' when empty). */
+  text: string;
   /** Date.now() when the request arrived. */
   at: number;
 }

@@ -2,7 +2,7 @@
 // (../shared/reference/providers.md §7). Bodies are OpenAI's, so request building is shared.
 import { GatewayError } from '../../canonical/index.ts';
 import type { ProviderSettings, UpstreamRequest, UpstreamTarget } from '../types.ts';
-import { mapOpenAIError, openAITranslation, toOpenAIChatBody, toOpenAIEmbeddingsBody, trimSlash } from '../openai/index.ts';
+import { mapOpenAIError, openAITranslation, openAIChatBodyText, toOpenAIEmbeddingsBody, trimSlash } from '../openai/index.ts';
 
 /** GA version used when neither `api_version` nor AZURE_API_VERSION is set. */
 export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
@@ -31,8 +31,7 @@ export function azureTarget(settings: ProviderSettings): UpstreamTarget {
     mapError: mapOpenAIError,
     base64Embeddings: true,
     buildChat(body, opts): UpstreamRequest {
-      const out = toOpenAIChatBody(body, settings.upstreamModel, opts.stream, {});
-      return { url: urls.chat, method: 'POST', headers, body: JSON.stringify(out) };
+      return { url: urls.chat, method: 'POST', headers, body: openAIChatBodyText(body, opts, settings.upstreamModel, {}) };
     },
     buildEmbeddings(body): UpstreamRequest {
       const out = toOpenAIEmbeddingsBody(body, settings.upstreamModel, true);

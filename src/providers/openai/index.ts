@@ -2,12 +2,12 @@
 import { GatewayError } from '../../canonical/index.ts';
 import type { ProviderSettings, UpstreamRequest, UpstreamTarget } from '../types.ts';
 import type { ProviderPreset } from '../presets.ts';
-import { toOpenAIChatBody, toOpenAIEmbeddingsBody } from './to-openai-request.ts';
+import { openAIChatBodyText, toOpenAIEmbeddingsBody } from './to-openai-request.ts';
 import { mapOpenAIError } from './map-openai-error.ts';
 import { openAITranslation } from './openai-translation.ts';
 
 export { mapOpenAIError, classifyOpenAIError } from './map-openai-error.ts';
-export { toOpenAIChatBody, toOpenAIEmbeddingsBody } from './to-openai-request.ts';
+export { openAIChatBodyText, splicedOpenAIChatBody, toOpenAIChatBody, toOpenAIEmbeddingsBody } from './to-openai-request.ts';
 export { openAITranslation } from './openai-translation.ts';
 export { toOpenAIChatRequest, effortOf } from './to-openai-chat-request.ts';
 export { assistantMessage } from './to-openai-messages.ts';
@@ -45,8 +45,7 @@ export function openAITarget(settings: ProviderSettings, preset: ProviderPreset)
     mapError: mapOpenAIError,
     base64Embeddings: settings.prefix === 'openai' || settings.prefix === 'custom_openai',
     buildChat(body, opts): UpstreamRequest {
-      const out = toOpenAIChatBody(body, settings.upstreamModel, opts.stream, preset);
-      return { url: chatUrl, method: 'POST', headers, body: JSON.stringify(out) };
+      return { url: chatUrl, method: 'POST', headers, body: openAIChatBodyText(body, opts, settings.upstreamModel, preset) };
     },
     buildEmbeddings(body): UpstreamRequest {
       const out = toOpenAIEmbeddingsBody(body, settings.upstreamModel, this.base64Embeddings);

@@ -4,18 +4,21 @@
 // retries, fallbacks, cooldowns and timeouts.
 import type { GatewayDeps, RequestContext } from '../context.ts';
 import { serveChat } from '../chat-dispatch.ts';
-import { readJsonObject } from '../http.ts';
+import { readJsonBody } from '../http.ts';
 import { openAIChatSurface } from './surface.ts';
 import { validateChatRequest, withoutRoutingFields } from './validate.ts';
 
 export async function chatCompletions(ctx: RequestContext, deps: GatewayDeps): Promise<void> {
-  const body = await readJsonObject(ctx.req, deps.maxBodyBytes);
+  const { value: body, text } = await readJsonBody(ctx.req, deps.maxBodyBytes);
   const { model, stream, wantsUsage, routing } = validateChatRequest(body);
   const forward = withoutRoutingFields(body, routing);
   await serveChat(ctx, deps, openAIChatSurface, forward, {
     model,
     stream,
     wantsUsage,
+    // The text still says what the body says unless something takes fields out: the routing fields above,
+    // or governance, which takes `litellm_metadata` out and `tags` out of `metadata` (request-meta.ts).
+    bodyText: forward === body && body.metadata == null && body.litellm_metadata == null ? text : undefined,
     fallbacks: routing.present ? { fallbacks: routing.fallbacks, disabled: routing.disableFallbacks } : undefined,
     numRetries: routing.numRetries,
   });
