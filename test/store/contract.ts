@@ -284,6 +284,13 @@ export function storeContract(name: string, open: (clock: Clock) => Promise<Stor
       ]);
       assert.equal((await store.keys.get('dup-key'))?.spend, 1 + 2 + 16, 'each stored row once: the first of its id');
       assert.equal((await store.teams.get('dup-team'))?.spend, 1 + 2 + 16);
+      // Batches large enough for the embedded store's multi-row INSERTs (10 and 100 rows): a repeat inside one.
+      for (const size of [10, 100]) {
+        const rows = Array.from({ length: size }, (_, i) => row(`dup-${size}-${i}`, 1));
+        rows[size - 1] = row(`dup-${size}-0`, 64);
+        assert.equal(await store.spend.insertSpendLogs(rows), size - 1, `a batch of ${size}`);
+      }
+      assert.equal((await store.keys.get('dup-key'))?.spend, 1 + 2 + 16 + 9 + 99, 'a repeat in a multi-row batch counts once, as its first row');
     });
 
     test('spend: batches of many sizes, each partly stored before, add each of their rows once', async () => {

@@ -14,9 +14,11 @@ export interface Statement {
 /**
  * A statement of Dialect.insertMissing, and how it tells which rows it inserted: `returning`, it returns a row
  * holding the key of each; `changes`, it inserts at most the one row keyed `key`, and its change count (Sql.run)
- * is 1 when it did.
+ * is 1 when it did; `all`, it inserts the rows keyed `keys`, and when its change count is less than their number
+ * it does not say which were skipped: it is then undone (run it in a savepoint) and `each` run instead.
  */
-export type InsertStatement = Statement & ({ freshBy: 'returning' } | { freshBy: 'changes'; key: unknown });
+export type InsertStatement = Statement &
+  ({ freshBy: 'returning' } | { freshBy: 'changes'; key: unknown } | { freshBy: 'all'; keys: unknown[]; each(): InsertStatement[] });
 
 /** Column types and defaults in the engine's words: migrations are written once, in these. */
 export interface SchemaWords {

@@ -163,11 +163,17 @@ function complete(r: NewSpendLog): SpendLogRow {
 }
 
 /** Runs the statements of Dialect.insertMissing; returns the request ids of the rows they inserted. */
-async function freshKeys(tx: Sql, statements: readonly InsertStatement[]): Promise<Set<unknown>> {
-  const fresh = new Set<unknown>();
+async function freshKeys(tx: Sql, statements: readonly InsertStatement[], fresh = new Set<unknown>()): Promise<Set<unknown>> {
   for (const s of statements) {
     if (s.freshBy === 'changes') {
       if ((await tx.run(s.text, s.params)) > 0) fresh.add(s.key);
+    } else if (s.freshBy === 'all') {
+      await tx.run('SAVEPOINT igw_insert_all');
+      const allFresh = (await tx.run(s.text, s.params)) === s.keys.length;
+      if (allFresh) for (const k of s.keys) fresh.add(k);
+      else await tx.run('ROLLBACK TO igw_insert_all');
+      await tx.run('RELEASE igw_insert_all');
+      if (!allFresh) await freshKeys(tx, s.each(), fresh);
     } else {
       for (const r of await tx.query(s.text, s.params)) fresh.add(r.request_id);
     }
