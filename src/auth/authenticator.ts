@@ -61,13 +61,21 @@ export class Authenticator {
     return this.masterDigest === undefined;
   }
 
-  /** The caller, or a 401 that says why: missing, unknown, blocked or expired key. */
-  async authenticate(headers: IncomingHttpHeaders): Promise<Principal> {
+  /**
+   * The caller, or a 401 that says why: missing, unknown, blocked or expired key. No master key configured, or
+   * the master key presented: the answer is at hand and comes without a promise; a key to look up, or a refusal,
+   * comes as one.
+   */
+  authenticate(headers: IncomingHttpHeaders): Principal | Promise<Principal> {
     if (!this.masterDigest) return OPEN_PRINCIPAL;
     const key = presentedKey(headers);
-    if (!key) throw authError('missing_api_key', 'Missing API key. Send it as `Authorization: Bearer <key>` (or in an `x-api-key` header).');
-    const d = cachedDigest(key);
-    if (timingSafeEqual(d.bytes, this.masterDigest)) return MASTER_PRINCIPAL;
+    const d = key ? cachedDigest(key) : undefined;
+    if (d && timingSafeEqual(d.bytes, this.masterDigest)) return MASTER_PRINCIPAL;
+    return this.lookUp(d);
+  }
+
+  private async lookUp(d: { bytes: Buffer; hex: string } | undefined): Promise<Principal> {
+    if (!d) throw authError('missing_api_key', 'Missing API key. Send it as `Authorization: Bearer <key>` (or in an `x-api-key` header).');
     if (!this.directory) throw authError('invalid_api_key', 'Invalid API key.');
     let principal: Principal | null;
     try {

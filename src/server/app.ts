@@ -63,7 +63,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: GatewayDe
     const route = findRoute(req.method ?? 'GET', path);
     if (!route) throw routeMissing(req.method ?? 'GET', path);
     if (route.renderError) renderError = route.renderError;
-    if (!route.open) ctx.principal = await deps.auth.authenticate(req.headers);
+    if (!route.open) {
+      const principal = deps.auth.authenticate(req.headers);
+      ctx.principal = principal instanceof Promise ? await principal : principal;
+    }
     await route.handler(ctx, deps);
   } catch (err) {
     const gerr = toGatewayError(err);

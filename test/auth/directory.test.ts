@@ -103,19 +103,19 @@ test('concurrent misses load once; an unknown key is remembered briefly', async 
   await Promise.all(Array.from({ length: 50 }, () => auth.authenticate(bearer('sk-dir-key-1'))));
   assert.equal(c.reads(), 3, '50 concurrent misses: one read of the key, one of its user, one of its team');
   const before = c.reads();
-  for (let i = 0; i < 20; i++) await assert.rejects(auth.authenticate(bearer('sk-unknown-key')), /Invalid API key/);
+  for (let i = 0; i < 20; i++) await assert.rejects(async () => auth.authenticate(bearer('sk-unknown-key')), /Invalid API key/);
   assert.equal(c.reads(), before + 1, 'the unknown key was looked up once');
   now += 2500;
-  await assert.rejects(auth.authenticate(bearer('sk-unknown-key')));
+  await assert.rejects(async () => auth.authenticate(bearer('sk-unknown-key')));
   assert.equal(c.reads(), before + 2, 'and again after the negative entry expired');
 });
 
 test('a missing or unknown key is a 401 that says which', async () => {
   const auth = new Authenticator({ masterKey: MASTER, store: async () => store });
-  await assert.rejects(auth.authenticate({}), (e: Error & { status?: number; code?: string }) => e.status === 401 && e.code === 'missing_api_key');
-  await assert.rejects(auth.authenticate(bearer('sk-nope')), (e: Error & { code?: string }) => e.code === 'invalid_api_key');
+  await assert.rejects(async () => auth.authenticate({}), (e: Error & { status?: number; code?: string }) => e.status === 401 && e.code === 'missing_api_key');
+  await assert.rejects(async () => auth.authenticate(bearer('sk-nope')), (e: Error & { code?: string }) => e.code === 'invalid_api_key');
   const broken = new Authenticator({ masterKey: MASTER, store: async () => Promise.reject(new Error('connection refused')) });
-  await assert.rejects(broken.authenticate(bearer('sk-x')), (e: Error & { status?: number }) => e.status === 503 && /key store is unavailable/.test(e.message));
+  await assert.rejects(async () => broken.authenticate(bearer('sk-x')), (e: Error & { status?: number }) => e.status === 503 && /key store is unavailable/.test(e.message));
 });
 
 test('an invalidation on one replica reaches the cache of another through Redis', async () => {
@@ -135,7 +135,7 @@ test('an invalidation on one replica reaches the cache of another through Redis'
     let refused = false;
     for (let i = 0; i < 500 && !refused; i++) {
       await new Promise((r) => setTimeout(r, 10));
-      refused = await authB.authenticate(bearer('sk-dir-key-1')).then(
+      refused = await Promise.resolve(authB.authenticate(bearer('sk-dir-key-1'))).then(
         () => false,
         (e: { code?: string }) => e.code === 'key_blocked',
       );

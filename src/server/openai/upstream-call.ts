@@ -18,17 +18,18 @@ export interface StreamAnswer {
 export type BuildRequest = (d: Deployment) => UpstreamRequest;
 
 export function jsonAttempt(build: BuildRequest): Attempt<JsonAnswer> {
-  return async (d, signal) => {
-    let reply: BufferedReply;
-    try {
-      reply = await d.upstream.transport.sendBuffered(build(d), { signal, headersTimeoutMs: d.timeoutMs, bodyTimeoutMs: d.timeoutMs });
-    } catch (err) {
-      // Not yet a GatewayError: the body broke after the headers came.
-      throw toTransportErrorForStream(err);
-    }
-    if (reply.status >= 400) throw d.upstream.target.mapError(reply.status, reply.body.toString('utf8'), reply.headers);
-    return { raw: reply.body };
-  };
+  // Chained rather than awaited: one promise less per request on the hot path.
+  return (d, signal) =>
+    d.upstream.transport.sendBuffered(build(d), { signal, headersTimeoutMs: d.timeoutMs, bodyTimeoutMs: d.timeoutMs }).then(
+      (reply: BufferedReply) => {
+        if (reply.status >= 400) throw d.upstream.target.mapError(reply.status, reply.body.toString('utf8'), reply.headers);
+        return { raw: reply.body };
+      },
+      (err: unknown) => {
+        // Not yet a GatewayError: the body broke after the headers came.
+        throw toTransportErrorForStream(err);
+      },
+    );
 }
 
 export function streamAttempt(build: BuildRequest): Attempt<StreamAnswer> {
