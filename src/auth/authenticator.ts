@@ -62,27 +62,38 @@ export class Authenticator {
   }
 
   /**
-   * The caller, or a 401 that says why: missing, unknown, blocked or expired key. No master key configured, or
-   * the master key presented: the answer is at hand and comes without a promise; a key to look up, or a refusal,
-   * comes as one.
+   * The caller, or a 401 that says why: missing, unknown, blocked or expired key. When the answer is at hand (no
+   * master key configured, the master key, a key whose records are cached) it comes without a promise; a key
+   * to look up in the store, or any refusal, comes as one.
    */
   authenticate(headers: IncomingHttpHeaders): Principal | Promise<Principal> {
     if (!this.masterDigest) return OPEN_PRINCIPAL;
     const key = presentedKey(headers);
-    const d = key ? cachedDigest(key) : undefined;
-    if (d && timingSafeEqual(d.bytes, this.masterDigest)) return MASTER_PRINCIPAL;
-    return this.lookUp(d);
+    if (!key) return Promise.reject(authError('missing_api_key', 'Missing API key. Send it as `Authorization: Bearer <key>` (or in an `x-api-key` header).'));
+    const d = cachedDigest(key);
+    if (timingSafeEqual(d.bytes, this.masterDigest)) return MASTER_PRINCIPAL;
+    if (!this.directory) return Promise.reject(authError('invalid_api_key', 'Invalid API key.'));
+    const found = this.directory.principal(d.hex);
+    if (found instanceof Promise) return this.loaded(found);
+    try {
+      return this.usable(found);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
-  private async lookUp(d: { bytes: Buffer; hex: string } | undefined): Promise<Principal> {
-    if (!d) throw authError('missing_api_key', 'Missing API key. Send it as `Authorization: Bearer <key>` (or in an `x-api-key` header).');
-    if (!this.directory) throw authError('invalid_api_key', 'Invalid API key.');
+  private async loaded(found: Promise<Principal | null>): Promise<Principal> {
     let principal: Principal | null;
     try {
-      principal = await this.directory.principal(d.hex);
+      principal = await found;
     } catch (err) {
       throw new GatewayError({ status: 503, kind: 'server', code: 'store_unavailable', message: `Cannot verify the API key: the key store is unavailable (${(err as Error).message}).` });
     }
+    return this.usable(principal);
+  }
+
+  /** The key's principal when it exists and may be used; else the 401 that says why. */
+  private usable(principal: Principal | null): Principal {
     if (!principal) throw authError('invalid_api_key', 'Invalid API key.');
     this.checkUsable(principal);
     return principal;
