@@ -53,7 +53,8 @@ export async function serveChat(ctx: RequestContext, deps: GatewayDeps, surface:
       record(ctx, outcome);
       routed.finish({ tokens: usageTokens(outcome.usage), error: outcome.error?.kind });
     }
-    await deps.governance.postCall(ctx, { deployment: routed.deployment, usage: outcome.usage, error: outcome.error });
+    const counted = deps.governance.postCall(ctx, { deployment: routed.deployment, usage: outcome.usage, error: outcome.error });
+    if (counted) await counted;
     return;
   }
   const routed = await deps.router.execute(route, jsonAttempt(build));
@@ -62,7 +63,8 @@ export async function serveChat(ctx: RequestContext, deps: GatewayDeps, surface:
   // Cost headers are set by postCall, so it runs before the body is sent.
   const beforeSend = (usage: RelayOutcome['usage']): Promise<void> | undefined => deps.governance.postCall(ctx, { deployment: routed.deployment, usage });
   try {
-    outcome = await respondJson(plans.get(routed.deployment)!, surface, routed.value.raw, ctx.res, beforeSend);
+    const sent = respondJson(plans.get(routed.deployment)!, surface, routed.value.raw, ctx.res, beforeSend);
+    outcome = sent instanceof Promise ? await sent : sent;
   } finally {
     record(ctx, outcome);
     routed.finish({ tokens: usageTokens(outcome.usage) });
@@ -104,28 +106,37 @@ export class Planner {
   }
 }
 
-/** `beforeSend` runs with the usage once it is known and before the body leaves (it may set headers). */
-export async function respondJson(
+/**
+ * `beforeSend` runs with the usage once it is known and before the body leaves (it may set headers). When it
+ * has nothing to wait for (no budgets or limits to count: the master key), the body leaves at once and the
+ * outcome comes without a promise.
+ */
+export function respondJson(
   plan: Plan,
   surface: ChatSurface,
   raw: Buffer,
   res: ServerResponse,
   beforeSend?: (usage: RelayOutcome['usage']) => Promise<void> | undefined,
-): Promise<RelayOutcome> {
+): RelayOutcome | Promise<RelayOutcome> {
+  let usage: RelayOutcome['usage'];
+  let body: Buffer | string;
   if (plan.mode === 'pass') {
-    const usage = surface.usageOf(raw);
-    const pending = beforeSend?.(usage);
-    if (pending) await pending;
-    sendJson(res, 200, raw);
-    return { usage };
+    usage = surface.usageOf(raw);
+    body = raw;
+  } else {
+    const response = plan.target.responseToCanonical(raw.toString('utf8'), plan.hints);
+    setWarnings(res, plan.warnings);
+    usage = response.usage;
+    body = surface.renderResponse(response);
   }
-  const response = plan.target.responseToCanonical(raw.toString('utf8'), plan.hints);
-  setWarnings(res, plan.warnings);
-  const rendered = surface.renderResponse(response);
-  const pending = beforeSend?.(response.usage);
-  if (pending) await pending;
-  sendJson(res, 200, rendered);
-  return { usage: response.usage };
+  const pending = beforeSend?.(usage);
+  if (pending) return pending.then(() => sendOutcome(res, body, usage));
+  return sendOutcome(res, body, usage);
+}
+
+function sendOutcome(res: ServerResponse, body: Buffer | string, usage: RelayOutcome['usage']): RelayOutcome {
+  sendJson(res, 200, body);
+  return { usage };
 }
 
 export function respondStream(plan: Plan, surface: ChatSurface, chunks: AsyncIterable<Buffer>, res: ServerResponse, view: ChatView): Promise<RelayOutcome> {
