@@ -73,7 +73,7 @@ export class BudgetLedger {
   }
 
   /** Throws 400 `budget_exceeded` when a subject is at or over a budget that applies to this request. */
-  async check(subjects: readonly Subject[], model: string, now: number): Promise<BudgetState> {
+  check(subjects: readonly Subject[], model: string, now: number): Promise<BudgetState> {
     const plan = newPlan(now);
     for (const s of subjects) {
       const cached = this.periodOf(s, now);
@@ -84,7 +84,7 @@ export class BudgetLedger {
   }
 
   /** Only the subjects' budgets for `model` (model_max_budget): a fallback to another model is about to serve. */
-  async checkModel(subjects: readonly Subject[], model: string, now: number): Promise<BudgetState> {
+  checkModel(subjects: readonly Subject[], model: string, now: number): Promise<BudgetState> {
     const plan = newPlan(now);
     for (const s of subjects) this.planModel(plan, s, model, this.periodOf(s, now).period);
     return this.run(plan);

@@ -109,8 +109,11 @@ export class Limiter {
     return headers;
   }
 
-  /** After the call: its cost into every budget accumulator, its tokens into every tpm window (the served model's). */
-  async charge(admission: Admission, costNanos: number, tokens: number): Promise<void> {
+  /**
+   * After the call: its cost into every budget accumulator, its tokens into every tpm window (the served
+   * model's). Undefined when there is nothing to add (no cost or no budgets, no tokens or no tpm limits).
+   */
+  charge(admission: Admission, costNanos: number, tokens: number): Promise<void> | undefined {
     const work: Promise<unknown>[] = [];
     if (costNanos > 0) {
       const accumulators = [...admission.accumulators, ...admission.model.accumulators];
@@ -120,15 +123,15 @@ export class Limiter {
       const tokenWindows = [...admission.tokenWindows, ...admission.model.tokenWindows];
       if (tokenWindows.length > 0) work.push(this.state.consumeWindows(tokenWindows.map((w) => ({ key: w.key, windowMs: w.windowMs, amount: tokens }))));
     }
-    if (work.length > 0) await Promise.all(work);
+    return work.length > 0 ? Promise.all(work).then(() => undefined) : undefined;
   }
 
-  /** Gives back the parallel-request slots; safe to call twice. */
-  async release(admission: Admission): Promise<void> {
+  /** Gives back the parallel-request slots; safe to call twice. Undefined when there are none to give back. */
+  release(admission: Admission): Promise<void> | undefined {
     const slots = admission.slots;
-    if (slots.length === 0) return;
+    if (slots.length === 0) return undefined;
     admission.slots = [];
-    await this.state.releaseSlots(slots);
+    return this.state.releaseSlots(slots);
   }
 
   private async acquireSlots(subjects: readonly Subject[], admission: Admission): Promise<void> {

@@ -60,7 +60,8 @@ export interface GovernedCall {
   /** Priced once, by the stream trailer or by postCall. */
   charge: Charge | null;
   /** The post-call counter updates, once started (by the stream trailer, or by postCall). */
-  counted: Promise<void> | null;
+  /** The counter updates: null until issued, undefined when there was nothing to count. */
+  counted: Promise<void> | undefined | null;
   settled: boolean;
 }
 
@@ -150,7 +151,7 @@ export class Governance {
     const call = ctx.governed;
     if (!call || call.settled) return undefined;
     const charge = this.price(call, deployment, usage);
-    if (call.admission) call.counted ??= this.count(ctx, call.admission, charge);
+    if (call.admission && call.counted === null) call.counted = this.count(ctx, call.admission, charge);
     return `: x-igw-response-cost: ${formatUsd(charge.nanos)}\n\n`;
   }
 
@@ -171,7 +172,8 @@ export class Governance {
     this.enqueue(ctx, call, { status: error ? 'failure' : 'success', errorCode: error?.code ?? null, deployment: outcome.deployment.id, charge });
     // The master key (and any caller without budgets or limits) holds nothing to count or give back.
     if (!call.admission || call.admission.subjects.length === 0) return undefined;
-    return (call.counted ??= this.count(ctx, call.admission, charge));
+    if (call.counted === null) call.counted = this.count(ctx, call.admission, charge);
+    return call.counted;
   }
 
   /** After every request: what preCall admitted and postCall did not finish is released and logged as failed. */
@@ -193,23 +195,26 @@ export class Governance {
     return (call.charge = { deployment, usage: u, nanos });
   }
 
-  /** Cost into the budgets, tokens into the tpm windows, slots back: all issued at once. */
-  private async count(ctx: GovernedContext, admission: Admission, charge: Charge): Promise<void> {
-    // The master key (and any caller without budgets or limits) holds nothing to count or give back.
-    if (admission.subjects.length === 0) return;
-    const charged = this.parts.limiter.charge(admission, charge.nanos, totalTokens(charge.usage)).catch((err: unknown) => {
+  /**
+   * Cost into the budgets, tokens into the tpm windows, slots back: all issued at once. Undefined when there is
+   * nothing to count or give back (the master key; a free call of a key without tpm or parallel limits), so
+   * that the answer need not wait for a promise.
+   */
+  private count(ctx: GovernedContext, admission: Admission, charge: Charge): Promise<void> | undefined {
+    if (admission.subjects.length === 0) return undefined;
+    const charged = this.parts.limiter.charge(admission, charge.nanos, totalTokens(charge.usage))?.catch((err: unknown) => {
       // The provider has answered and will bill; the spend-log row still records the spend.
       this.parts.logger.error({ err, requestId: ctx.requestId }, 'could not add the request to its budget and rate-limit counters');
     });
-    await Promise.all([charged, this.release(ctx, admission)]);
+    const released = this.release(ctx, admission);
+    if (!charged && !released) return undefined;
+    return Promise.all([charged, released]).then(() => undefined);
   }
 
-  private async release(ctx: GovernedContext, admission: Admission): Promise<void> {
-    try {
-      await this.parts.limiter.release(admission);
-    } catch (err) {
+  private release(ctx: GovernedContext, admission: Admission): Promise<void> | undefined {
+    return this.parts.limiter.release(admission)?.catch((err: unknown) => {
       this.parts.logger.error({ err, requestId: ctx.requestId }, 'could not release parallel-request slots (they expire on their own)');
-    }
+    });
   }
 
   private enqueue(ctx: GovernedContext, call: GovernedCall, o: { status: 'success' | 'failure'; errorCode: string | null; deployment: string | null; charge: Charge | null }): void {
