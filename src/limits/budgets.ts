@@ -7,6 +7,7 @@
 // the current period; a period the store has not reset yet starts at 0.
 import type { Logger } from '../observability/index.ts';
 import type { StateBackend } from '../state/index.ts';
+import { andThen, type Maybe } from './at-once.ts';
 import { currentPeriod, type BudgetPeriod } from './budget-period.ts';
 import { budgetExceeded, modelBudgetExceeded } from './errors.ts';
 import { modelSpendKey, spendKey } from './state-keys.ts';
@@ -73,7 +74,7 @@ export class BudgetLedger {
   }
 
   /** Throws 400 `budget_exceeded` when a subject is at or over a budget that applies to this request. */
-  check(subjects: readonly Subject[], model: string, now: number): Promise<BudgetState> {
+  check(subjects: readonly Subject[], model: string, now: number): Maybe<BudgetState> {
     const plan = newPlan(now);
     for (const s of subjects) {
       const cached = this.periodOf(s, now);
@@ -84,7 +85,7 @@ export class BudgetLedger {
   }
 
   /** Only the subjects' budgets for `model` (model_max_budget): a fallback to another model is about to serve. */
-  checkModel(subjects: readonly Subject[], model: string, now: number): Promise<BudgetState> {
+  checkModel(subjects: readonly Subject[], model: string, now: number): Maybe<BudgetState> {
     const plan = newPlan(now);
     for (const s of subjects) this.planModel(plan, s, model, this.periodOf(s, now).period);
     return this.run(plan);
@@ -107,12 +108,17 @@ export class BudgetLedger {
   }
 
   /** Seeds what is new, reads every budget judged, and throws the first refusal. */
-  private async run(plan: Plan): Promise<BudgetState> {
-    if (plan.seeds.length > 0) await Promise.all(plan.seeds);
+  private run(plan: Plan): Maybe<BudgetState> {
+    if (plan.seeds.length > 0) return Promise.all(plan.seeds).then(() => this.readAndJudge(plan));
+    return this.readAndJudge(plan);
+  }
+
+  private readAndJudge(plan: Plan): Maybe<BudgetState> {
     if (plan.checks.length === 0) return plan.out;
-    const totals = await this.state.getAccumulators(plan.checks.map((c) => c.key));
-    for (let i = 0; i < plan.checks.length; i++) this.judge(plan.checks[i], totals[i], plan.out);
-    return plan.out;
+    return andThen(this.state.getAccumulators(plan.checks.map((c) => c.key)), (totals) => {
+      for (let i = 0; i < plan.checks.length; i++) this.judge(plan.checks[i], totals[i], plan.out);
+      return plan.out;
+    });
   }
 
   /** Adds the request's cost to every accumulator; returns the new totals in order. */

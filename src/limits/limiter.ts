@@ -3,6 +3,7 @@
 // for its budget takes no rate-limit unit, and one refused by a window gives its slots back.
 import type { Logger } from '../observability/index.ts';
 import type { SlotSpec, StateBackend } from '../state/index.ts';
+import { andThen, type Maybe } from './at-once.ts';
 import { BudgetLedger, type Accumulator, type ModelSpendSource } from './budgets.ts';
 import { rateLimited } from './errors.ts';
 import { keyModelHeaders, rateLimitHeaders, requestWindows, windowRefusal, type TokenWindow } from './rate-limits.ts';
@@ -51,37 +52,51 @@ export class Limiter {
   }
 
   /**
-   * Throws the refusal (400 budget_exceeded, 429) or returns what the request holds. A caller with nothing
-   * to check (the master key) is answered at once, without a promise.
+   * What the request holds, or the refusal (400 budget_exceeded, 429) as a rejected promise. A caller with
+   * nothing to check (the master key), or whose checks the state answers at once (the in-memory state), is
+   * admitted without a promise.
    */
   admit(subjects: readonly Subject[], model: string): Admission | Promise<Admission> {
-    return subjects.length === 0 ? nothingHeld(model) : this.admitSubjects(subjects, model);
+    if (subjects.length === 0) return nothingHeld(model);
+    try {
+      return this.admitSubjects(subjects, model);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
-  private async admitSubjects(subjects: readonly Subject[], model: string): Promise<Admission> {
+  /** Budgets, then parallel slots, then the request windows; each step at once when the state answers at once. */
+  private admitSubjects(subjects: readonly Subject[], model: string): Maybe<Admission> {
     const now = this.state.now();
-    const budget = await this.budgets.check(subjects, model, now);
-    const admission: Admission = {
-      subjects,
-      accumulators: budget.accumulators,
-      tokenWindows: [],
-      slots: [],
-      headers: {},
-      softBudget: budget.softBudget,
-      model: { model, accumulators: budget.modelAccumulators, tokenWindows: [] },
-    };
-    if (subjects.some((s) => s.parallel !== null)) await this.acquireSlots(subjects, admission);
-    const windows = requestWindows(subjects, model);
+    return andThen(this.budgets.check(subjects, model, now), (budget) => {
+      const admission: Admission = {
+        subjects,
+        accumulators: budget.accumulators,
+        tokenWindows: [],
+        slots: [],
+        headers: {},
+        softBudget: budget.softBudget,
+        model: { model, accumulators: budget.modelAccumulators, tokenWindows: [] },
+      };
+      const slots = subjects.some((s) => s.parallel !== null) ? this.acquireSlots(subjects, admission) : undefined;
+      return andThen(slots, () => this.countRequest(admission, model, now));
+    });
+  }
+
+  private countRequest(admission: Admission, model: string, now: number): Maybe<Admission> {
+    const windows = requestWindows(admission.subjects, model);
     if (windows.specs.length === 0) return admission;
-    const result = await this.state.consumeWindows(windows.specs);
-    if (!result.allowed) {
-      await this.release(admission);
-      throw windowRefusal(result, windows.meta, now);
-    }
-    admission.tokenWindows = windows.tokenWindows;
-    admission.model.tokenWindows = windows.modelTokenWindows;
-    admission.headers = rateLimitHeaders(result.windows, windows.meta, now);
-    return admission;
+    return andThen(this.state.consumeWindows(windows.specs), (result) => {
+      if (!result.allowed) {
+        return andThen(this.release(admission), () => {
+          throw windowRefusal(result, windows.meta, now);
+        });
+      }
+      admission.tokenWindows = windows.tokenWindows;
+      admission.model.tokenWindows = windows.modelTokenWindows;
+      admission.headers = rateLimitHeaders(result.windows, windows.meta, now);
+      return admission;
+    });
   }
 
   /**
@@ -114,7 +129,7 @@ export class Limiter {
    * model's). Undefined when there is nothing to add (no cost or no budgets, no tokens or no tpm limits).
    */
   charge(admission: Admission, costNanos: number, tokens: number): Promise<void> | undefined {
-    const work: Promise<unknown>[] = [];
+    const work: Maybe<unknown>[] = [];
     if (costNanos > 0) {
       const accumulators = [...admission.accumulators, ...admission.model.accumulators];
       if (accumulators.length > 0) work.push(this.budgets.charge(accumulators, costNanos));

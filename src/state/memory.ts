@@ -31,7 +31,7 @@ export class MemoryState implements StateBackend {
     return this.clock();
   }
 
-  async consumeWindows(specs: readonly WindowSpec[]): Promise<WindowResult> {
+  consumeWindows(specs: readonly WindowSpec[]): WindowResult {
     const now = this.sweep();
     const windows = specs.map((s) => this.windowCount(s, now));
     const refusedIndex = specs.findIndex((s, i) => s.limit != null && windows[i].count + s.amount > s.limit);
@@ -70,7 +70,7 @@ export class MemoryState implements StateBackend {
     });
   }
 
-  async getAccumulators(keys: readonly string[]): Promise<number[]> {
+  getAccumulators(keys: readonly string[]): number[] {
     const now = this.sweep();
     return keys.map((k) => this.number(k, now));
   }

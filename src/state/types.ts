@@ -54,16 +54,19 @@ export interface StateBackend {
   now(): number;
 
   // --- windowed counters (rpm / tpm) ---
-  /** Adds `amount` to every window, all or nothing: if any would exceed its limit, none changes. */
-  consumeWindows(specs: readonly WindowSpec[]): Promise<WindowResult>;
+  /**
+   * Adds `amount` to every window, all or nothing: if any would exceed its limit, none changes. The in-memory
+   * backend answers at once (this and getAccumulators are on every governed request); Redis with a promise.
+   */
+  consumeWindows(specs: readonly WindowSpec[]): WindowResult | Promise<WindowResult>;
   /** Current counts, without changing them. `amount` and `limit` of the specs are ignored / echoed. */
   peekWindows(specs: readonly Pick<WindowSpec, 'key' | 'windowMs' | 'limit'>[]): Promise<WindowCount[]>;
 
   // --- accumulators (budget spend per entity per period) ---
   /** Adds to each accumulator (creating it at 0), returning the new totals in order. `ttlMs` refreshes expiry. */
   addAccumulators(items: readonly { key: string; amount: number; ttlMs?: number }[]): Promise<number[]>;
-  /** Current totals, 0 for missing ones. */
-  getAccumulators(keys: readonly string[]): Promise<number[]>;
+  /** Current totals, 0 for missing ones. At once from the in-memory backend, as consumeWindows. */
+  getAccumulators(keys: readonly string[]): number[] | Promise<number[]>;
   /** Sets the total only when the accumulator does not exist (seeding from the store). True if it was set. */
   seedAccumulator(key: string, value: number, ttlMs?: number): Promise<boolean>;
 

@@ -49,6 +49,18 @@ for (const engine of STATE_ENGINES) {
       assert.equal(err.message, 'Budget has been exceeded! Current cost: 0.01, Max budget: 0.01');
     });
 
+    test('admitted at once where the state answers at once (memory), as a promise on Redis; a refusal is always a rejected promise', async () => {
+      const key = [subject({ maxBudget: 0.01, rpm: 100 })];
+      await spend(key, 0); // seeds the budget accumulator: the first admission waits for the store's spend
+      const admitted = limiter.admit(key, 'm');
+      assert.equal(admitted instanceof Promise, engine.name !== 'memory');
+      assert.ok((await admitted).headers['x-ratelimit-remaining-requests']);
+      await spend(key, 10_000_000);
+      const refused = limiter.admit(key, 'm');
+      assert.ok(refused instanceof Promise);
+      assert.equal((await refusal(refused)).type, 'budget_exceeded');
+    });
+
     test('one nano-dollar under the budget still passes', async () => {
       const key = [subject({ maxBudget: 0.01 })];
       await spend(key, 9_999_999);
