@@ -69,8 +69,9 @@ function hasUsageOption(streamOptions: unknown): boolean {
 
 /** igw needs usage on every stream (cost, tpm); the extra chunk is withheld from clients that did not ask. */
 function withUsage(streamOptions: unknown): Record<string, unknown> {
-  const base = streamOptions && typeof streamOptions === 'object' ? (streamOptions as Record<string, unknown>) : {};
-  return base.include_usage === true ? base : { ...base, include_usage: true };
+  if (hasUsageOption(streamOptions)) return streamOptions as Record<string, unknown>;
+  const base = streamOptions && typeof streamOptions === 'object' ? streamOptions : {};
+  return { ...base, include_usage: true };
 }
 
 function developerToSystem(messages: unknown[]): unknown[] {

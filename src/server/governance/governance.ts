@@ -59,8 +59,7 @@ export interface GovernedCall {
   admission: Admission | null;
   /** Priced once, by the stream trailer or by postCall. */
   charge: Charge | null;
-  /** The post-call counter updates, once started (by the stream trailer, or by postCall). */
-  /** The counter updates: null until issued, undefined when there was nothing to count. */
+  /** The post-call counter updates (started by the stream trailer, or by postCall): null until issued, undefined when there was nothing to count. */
   counted: Promise<void> | undefined | null;
   settled: boolean;
 }
@@ -170,8 +169,7 @@ export class Governance {
     if (!ctx.res.headersSent) for (const h of COST_HEADERS) setResponseHeader(ctx.res, h, cost);
     const error = outcome.error;
     this.enqueue(ctx, call, { status: error ? 'failure' : 'success', errorCode: error?.code ?? null, deployment: outcome.deployment.id, charge });
-    // The master key (and any caller without budgets or limits) holds nothing to count or give back.
-    if (!call.admission || call.admission.subjects.length === 0) return undefined;
+    if (!call.admission) return undefined;
     if (call.counted === null) call.counted = this.count(ctx, call.admission, charge);
     return call.counted;
   }
@@ -201,6 +199,7 @@ export class Governance {
    * that the answer need not wait for a promise.
    */
   private count(ctx: GovernedContext, admission: Admission, charge: Charge): Promise<void> | undefined {
+    // The master key (and any caller without budgets or limits) holds nothing to count or give back.
     if (admission.subjects.length === 0) return undefined;
     const charged = this.parts.limiter.charge(admission, charge.nanos, totalTokens(charge.usage))?.catch((err: unknown) => {
       // The provider has answered and will bill; the spend-log row still records the spend.

@@ -9,6 +9,7 @@ import type { StateBackend } from '../../state/index.ts';
 import type { SpendEntity, StoreHandle } from '../../store/index.ts';
 import { Governance, type EndUserEntry } from './governance.ts';
 
+export { hasBodyMeta } from './request-meta.ts';
 export { Governance, COST_HEADERS, type CallOutcome, type CallType, type GovernedCall, type GovernedContext, type GovernedRequest } from './governance.ts';
 
 export interface GovernanceOptions {

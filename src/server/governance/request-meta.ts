@@ -27,7 +27,7 @@ const NO_METADATA: Record<string, unknown> = Object.freeze({});
 
 export function takeRequestMeta(body: Record<string, unknown>, headers: IncomingHttpHeaders, endUserField: EndUserField = 'user'): RequestMeta {
   const endUser = endUserOf(body, endUserField);
-  if (body.litellm_metadata == null && body.metadata == null && !hasTagHeader(headers)) return { tags: NO_TAGS, metadata: NO_METADATA, endUser };
+  if (!hasBodyMeta(body) && !hasTagHeader(headers)) return { tags: NO_TAGS, metadata: NO_METADATA, endUser };
   const tags = new Set<string>();
   const metadata: Record<string, unknown> = {};
   for (const field of ['litellm_metadata', 'metadata'] as const) {
@@ -47,6 +47,14 @@ export function takeRequestMeta(body: Record<string, unknown>, headers: Incoming
   }
   for (const h of TAG_HEADERS) for (const t of headerValues(headers[h])) addTag(tags, t);
   return { tags: [...tags], metadata: bounded(metadata), endUser };
+}
+
+/**
+ * Whether the body brings `metadata` or `litellm_metadata`. Without them takeRequestMeta leaves the body as it
+ * is; with them it may take `litellm_metadata` out, and `tags` out of `metadata`.
+ */
+export function hasBodyMeta(body: Record<string, unknown>): boolean {
+  return body.litellm_metadata != null || body.metadata != null;
 }
 
 function hasTagHeader(headers: IncomingHttpHeaders): boolean {

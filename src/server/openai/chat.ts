@@ -4,6 +4,7 @@
 // retries, fallbacks, cooldowns and timeouts.
 import type { GatewayDeps, RequestContext } from '../context.ts';
 import { serveChat } from '../chat-dispatch.ts';
+import { hasBodyMeta } from '../governance/index.ts';
 import { readJsonBody } from '../http.ts';
 import { openAIChatSurface } from './surface.ts';
 import { validateChatRequest, withoutRoutingFields } from './validate.ts';
@@ -17,8 +18,8 @@ export async function chatCompletions(ctx: RequestContext, deps: GatewayDeps): P
     stream,
     wantsUsage,
     // The text still says what the body says unless something takes fields out: the routing fields above,
-    // or governance, which takes `litellm_metadata` out and `tags` out of `metadata` (request-meta.ts).
-    bodyText: forward === body && body.metadata == null && body.litellm_metadata == null ? text : undefined,
+    // or governance's request metadata (hasBodyMeta).
+    bodyText: forward === body && !hasBodyMeta(body) ? text : undefined,
     fallbacks: routing.present ? { fallbacks: routing.fallbacks, disabled: routing.disableFallbacks } : undefined,
     numRetries: routing.numRetries,
   });
