@@ -1,7 +1,7 @@
 // `npm run bench`: igw against the bare pass-through proxy and against the provider simulator directly, in
 // one run, each server in its own process. See docs/benchmarks.md for what is measured and the results.
 //
-//   node bench/run.ts [--duration 10] [--warmup 2] [--slices 5] [--quick] [--only c1,c64,stream16]
+//   node bench/run.ts [--duration 10] [--warmup 10] [--slices 5] [--quick] [--only c1,c64,stream16]
 //                     [--cpu-prof] [--cpu-prof-only] [--quiet-wait 20] [--strict]
 //
 // Process layout: the simulator, the bare proxy and igw are three child processes (`node ...`); autocannon,
@@ -45,7 +45,8 @@ const { values: args } = parseArgs({
 if (args.help) {
   process.stdout.write(`node bench/run.ts [options]
   --duration S      measured seconds per target and scenario (default 10; 3 with --quick)
-  --warmup S        warm-up seconds per target and scenario (default 2; 1 with --quick)
+  --warmup S        warm-up seconds per target and scenario (default 10; 1 with --quick): long
+                    enough for V8 to finish optimising the hot path (docs/benchmarks.md)
   --slices N        split each measured run into N slices run round-robin across the scenario's
                     targets (default 5; 1 with --quick), so that other load on the machine hits all alike
   --quick           short runs
@@ -61,7 +62,9 @@ if (args.help) {
 }
 
 const DURATION = Number(args.duration ?? (args.quick ? 3 : 10));
-const WARMUP = Number(args.warmup ?? (args.quick ? 1 : 2));
+// Under this load V8 takes ~3 s to move igw's hot functions to optimised code, and its compiler threads are
+// still busy 15 s in; with 2 s the measured slices caught part of that (docs/benchmarks.md, fifth session).
+const WARMUP = Number(args.warmup ?? (args.quick ? 1 : 10));
 const SLICES = Number(args.slices ?? (args.quick ? 1 : 5));
 const QUIET_WAIT = Number(args['quiet-wait']);
 const QUIET_THRESHOLD = Number(args['quiet-threshold']);

@@ -29,3 +29,35 @@ test('usageField: no usage, a non-object usage, escaped quotes and broken bodies
   assert.equal(usageField(b('{"usage":{"prompt_tokens":')), undefined);
   assert.equal(usageField(b('not json "usage" at all')), undefined);
 });
+
+test('usageField reads what JSON.parse reads: numbers, nesting, strings, arrays, literals, spacing', () => {
+  const usages: unknown[] = [
+    { prompt_tokens: 0, completion_tokens: -0, total_tokens: 9007199254740993, cost: 0.00012, scaled: 1.5e-7, big: 2e21, neg: -42 },
+    { input_tokens: 7, cache_creation: { ephemeral_5m_input_tokens: 3 }, server_tool_use: null, service_tier: 'standard', is_byok: false, ok: true },
+    { prompt_tokens_details: { cached_tokens: 2, audio_tokens: 0 }, list: [1, [2, { a: 'b' }], []], empty: {}, unicode: 'café ✓' },
+  ];
+  for (const usage of usages) {
+    for (const text of [JSON.stringify({ id: 'x', usage }), JSON.stringify({ id: 'x', usage, tail: 1 }, null, 2), `{"usage" :\r\n\t${JSON.stringify(usage)} }`]) {
+      assert.deepEqual(usageField(b(text)), JSON.parse(text).usage, text);
+    }
+  }
+  assert.equal(usageField(b('{"usage": 12}')), 12);
+  // Read in place: what follows the value (here not JSON at all) is never parsed.
+  assert.deepEqual(usageField(b('{"choices":[]…, "usage": {"prompt_tokens": 3, "x": [1.5, "s", null, true]} trailing')), { prompt_tokens: 3, x: [1.5, 's', null, true] });
+  assert.equal(usageField(b('{"usage": "n/a"}')), 'n/a');
+});
+
+test('usageField leaves escapes and keys it cannot set to JSON.parse', () => {
+  const escaped = '{"usage":{"note":"tab\\there \\u00e9","prompt_tokens":1}}';
+  assert.deepEqual(usageField(b(escaped)), { note: 'tab\there é', prompt_tokens: 1 });
+  const proto = usageField(b('{"usage":{"__proto__":{"polluted":1},"prompt_tokens":1}}')) as Record<string, unknown>;
+  assert.equal(Object.getPrototypeOf(proto), Object.prototype);
+  assert.deepEqual(Object.keys(proto), ['__proto__', 'prompt_tokens']);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
+
+test('usageField: malformed usage values are not read as numbers', () => {
+  for (const bad of ['{"usage":{"a":01}}', '{"usage":{"a":1.}}', '{"usage":{"a":1e}}', '{"usage":{"a":-}}', '{"usage":{"a":.5}}', '{"usage":{"a":1,}}', '{"usage":{"a" 1}}', '{"usage":{"a":nul}}']) {
+    assert.equal(usageField(b(bad)), undefined, bad);
+  }
+});
