@@ -199,7 +199,6 @@ export class Governance {
    * that the answer need not wait for a promise.
    */
   private count(ctx: GovernedContext, admission: Admission, charge: Charge): Promise<void> | undefined {
-    // The master key (and any caller without budgets or limits) holds nothing to count or give back.
     if (admission.subjects.length === 0) return undefined;
     const charged = this.parts.limiter.charge(admission, charge.nanos, totalTokens(charge.usage))?.catch((err: unknown) => {
       // The provider has answered and will bill; the spend-log row still records the spend.
