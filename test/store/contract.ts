@@ -206,6 +206,58 @@ export function storeContract(name: string, open: (clock: Clock) => Promise<Stor
       assert.equal((await store.endUsers.list()).total, 0);
     });
 
+    test('spend: a batch whose rows give different fields stores the defaults for the ones a row left out', async () => {
+      await store.keys.create({ token: 'shape-key', key_name: 'x' });
+      const bare = { model: 'm', start_time: '2026-04-01T10:00:00.000Z', end_time: '2026-04-01T10:00:00.250Z' };
+      const full = {
+        ...bare,
+        request_id: 'shape-full',
+        api_key: 'shape-key',
+        deployment: 'd1',
+        call_type: 'chat.completions',
+        prompt_tokens: 3,
+        completion_tokens: 4,
+        total_tokens: 9,
+        cached_read_tokens: 1,
+        spend: 0.5,
+        status: 'failure' as const,
+        error_code: 'x',
+        cache_hit: true,
+        latency_ms: 7,
+        tags: ['t'],
+        metadata: { a: 1 },
+      };
+      assert.equal(await store.spend.insertSpendLogs([{ ...bare, request_id: 'shape-bare' }, full, { ...bare, request_id: 'shape-tokens', prompt_tokens: 2, completion_tokens: 5 }]), 3);
+      const byId = new Map((await store.spend.listSpendLogs({ start: '2026-04-01', end: '2026-04-01' })).map((l) => [l.request_id, l]));
+      assert.deepEqual(byId.get('shape-bare'), {
+        ...bare,
+        request_id: 'shape-bare',
+        api_key: '',
+        user_id: null,
+        team_id: null,
+        organization_id: null,
+        end_user: null,
+        deployment: null,
+        call_type: '',
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        total_tokens: 0,
+        cached_read_tokens: 0,
+        cache_write_tokens: 0,
+        reasoning_tokens: 0,
+        spend: 0,
+        latency_ms: 250,
+        status: 'success',
+        error_code: null,
+        cache_hit: false,
+        tags: [],
+        metadata: {},
+      });
+      assert.deepEqual(byId.get('shape-full'), { ...full, user_id: null, team_id: null, organization_id: null, end_user: null, cache_write_tokens: 0, reasoning_tokens: 0 });
+      assert.equal(byId.get('shape-tokens')?.total_tokens, 7, 'total_tokens adds up the counts when not given');
+      assert.equal((await store.keys.get('shape-key'))?.spend, 0.5, "only the row with a spend adds to its key's");
+    });
+
     test('spend: batched insert adds to every owner exactly once; queries and daily totals', async () => {
       await store.users.create({ user_id: 'sp-user' });
       await store.teams.create({ team_id: 'sp-team' });

@@ -86,7 +86,7 @@ const MULTI_ROW_SIZES = [100, 10] as const;
  * a cost that grows with their count.
  */
 function insertText(table: string, names: readonly string[], key: string, rows: number): string {
-  const id = `${table} ${rows}`;
+  const id = `${table} ${rows} ${names.join(',')}`;
   let text = insertTexts.get(id);
   if (text === undefined) {
     const tuple = `(${names.map(() => '?').join(', ')})`;
