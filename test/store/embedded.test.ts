@@ -81,7 +81,7 @@ test('a data directory left by the PGlite store of an earlier igw is reported, n
   }
 });
 
-test('spend-log lookups by team and by user use their partial indexes, which skip rows without one', async () => {
+test('spend-log lookups by team, by user and by key use their partial indexes, which skip rows without one', async () => {
   const { openSqlite } = await import('../../src/store/sql/sqlite.ts');
   const { migrate } = await import('../../src/store/sql/migrations.ts');
   const db = openSqlite(undefined);
@@ -96,6 +96,9 @@ test('spend-log lookups by team and by user use their partial indexes, which ski
     assert.match(await plan('team_id IN (SELECT value FROM json_each(?))', ['["t1","t2"]']), /igw_spend_logs_team_time/);
     const [{ sql }] = await db.query<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE name = 'igw_spend_logs_team_time'`);
     assert.match(sql, /WHERE team_id IS NOT NULL/);
+    assert.match(await plan(`api_key = ? AND api_key <> ''`, ['k1']), /igw_spend_logs_key_time/);
+    const [key] = await db.query<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE name = 'igw_spend_logs_key_time'`);
+    assert.match(key.sql, /WHERE api_key <> ''/, "the master key's rows (api_key '') are not indexed");
   } finally {
     await db.close();
   }

@@ -230,8 +230,11 @@ async function addSpend(tx: Sql, entity: SpendEntity, rows: readonly StoredRow[]
 }
 
 function filters(d: Dialect, q: Omit<SpendLogQuery, 'limit' | 'offset' | 'request_id'>): Where {
-  const where = new Where(d)
-    .eq('api_key', q.api_key)
+  const where = new Where(d);
+  // The key index leaves out the master key's rows (api_key ''): repeating its condition lets the planner use it.
+  if (q.api_key) where.raw(`api_key = ? AND api_key <> ''`, q.api_key);
+  else where.eq('api_key', q.api_key);
+  where
     .eq('user_id', q.user_id)
     .eq('team_id', q.team_id)
     .anyOf('team_id', q.team_ids)
