@@ -1,16 +1,20 @@
-// Two builds of igw under the same load at the same moment: what a change costs or saves in CPU per request.
+// Two builds of igw (or igw and the bare proxy) under the same load at the same moment: what a change costs or saves in CPU per request.
 // On a shared VM whose speed moves by a third from one minute to the next, runs one after the other cannot
 // tell a 1 µs change; two processes loaded together at a fixed rate see the same machine.
 //
-//   node bench/side-by-side.ts [--base HEAD] [--rate 4000] [--seconds 20] [--warmup 4] [--rounds 3]
+//   node bench/side-by-side.ts [--base HEAD|REV|bare] [--rate 4000] [--seconds 20] [--warmup 4] [--rounds 3]
 //                              [--key master|virtual] [--connections 32] [--first-warmup 15] [--stream]
 //
 // "base" is a git revision, built into a temporary worktree; "this" is the working tree's dist/ (the npm
 // script `bench:side-by-side` builds it first). Both run the `igw` command with the same generated config
 // (one OpenAI deployment on the provider simulator, embedded store, spend logs on), each with its own data
-// directory. Both are warmed for --first-warmup seconds (the JIT settles), then each round warms both, then loads both at --rate req/s each for --seconds and reads every
-// thread's CPU time from /proc/<pid>/task/*/stat (Linux only). `--key virtual`: each gateway generates a key
-// with a budget (30-day period) and an rpm limit, so every request runs the full governance path.
+// directory. `--base bare` puts the bare pass-through proxy (bench/bare-proxy.ts) in the base's place: what
+// igw costs per request beyond the practical limit, at one load, on one machine at one moment.
+//
+// Both are warmed for --first-warmup seconds (the JIT settles), then each round warms both, then loads both
+// at --rate req/s each for --seconds and reads every thread's CPU time from /proc/<pid>/task/*/stat (Linux
+// only). `--key virtual`: each gateway generates a key with a budget (30-day period) and an rpm limit, so
+// every request runs the full governance path (the bare proxy has no keys: it is called with the simulator's).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,6 +104,14 @@ interface Side {
   key: string;
 }
 
+/** The bare proxy forwards the client's key to the simulator, so it is called with the simulator's. */
+async function startBare(simUrl: string): Promise<Side> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await start(join(ROOT, 'bench/bare-proxy.ts'), ['--upstream', simUrl, '--port', String(port)], {}, responds(url));
+  return { label: 'bare', pid: child.pid!, url, key: SIM_KEY };
+}
+
 async function startIgw(label: string, tree: string, config: string, dir: string): Promise<Side> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -174,8 +186,11 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'igw-side-by-side-'));
   let baseTree: string | undefined;
   try {
-    process.stderr.write(`building ${args.base} in a temporary worktree...\n`);
-    baseTree = buildBase(dir);
+    const againstBare = args.base === 'bare';
+    if (!againstBare) {
+      process.stderr.write(`building ${args.base} in a temporary worktree...\n`);
+      baseTree = buildBase(dir);
+    }
     const simPort = await freePort();
     const simUrl = `http://127.0.0.1:${simPort}`;
     await start(join(ROOT, 'test/simulator/cli.ts'), ['--port', String(simPort), '--api-key', SIM_KEY], {}, responds(simUrl));
@@ -184,8 +199,8 @@ async function main(): Promise<void> {
       config,
       `model_list:\n  - model_name: bench-model\n    litellm_params:\n      model: openai/sim-model\n      api_base: ${simUrl}/v1\n      api_key: ${SIM_KEY}\ngeneral_settings:\n  master_key: ${MASTER_KEY}\n`,
     );
-    const sides = [await startIgw('base', baseTree, config, dir), await startIgw('this', ROOT, config, dir)];
-    process.stderr.write(`base = ${args.base}, this = the working tree; ${args.key} key; ${args.stream ? 'streamed' : 'JSON'} answers; ${RATE} req/s each, ${CONNECTIONS} connections\n`);
+    const sides = [againstBare ? await startBare(simUrl) : await startIgw('base', baseTree!, config, dir), await startIgw('this', ROOT, config, dir)];
+    process.stderr.write(`base = ${againstBare ? 'the bare proxy' : args.base}, this = the working tree; ${args.key} key; ${args.stream ? 'streamed' : 'JSON'} answers; ${RATE} req/s each, ${CONNECTIONS} connections\n`);
     await Promise.all(sides.map((s) => load(s, FIRST_WARMUP)));
     const rows: Reading[][] = [];
     for (let round = 1; round <= ROUNDS; round++) {
