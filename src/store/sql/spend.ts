@@ -158,6 +158,8 @@ const ALWAYS_WRITTEN = ['request_id', 'model', 'start_time', 'end_time', 'total_
 const COLUMN_BIT = new Map(Object.keys(SPEND_LOG_COLUMNS).map((name, i) => [name, 2 ** i]));
 const ALWAYS_MASK = ALWAYS_WRITTEN.reduce((mask, name) => mask | COLUMN_BIT.get(name)!, 0);
 const batchShapes = new Map<number, Columns>();
+/** igw's own rows come in a few dozen shapes; past this many the cache starts over. */
+const MAX_BATCH_SHAPES = 1_000;
 
 /**
  * The columns a batch writes: those its rows give, and the ones every row is written with. The others are left
@@ -173,6 +175,7 @@ function batchColumns(rows: readonly NewSpendLog[]): Columns {
   let columns = batchShapes.get(mask);
   if (!columns) {
     columns = Object.fromEntries(Object.entries(SPEND_LOG_COLUMNS).filter(([name]) => mask & COLUMN_BIT.get(name)!));
+    if (batchShapes.size >= MAX_BATCH_SHAPES) batchShapes.clear();
     batchShapes.set(mask, columns);
   }
   return columns;

@@ -71,6 +71,8 @@ function referenceField(constraints: readonly Constraint[]): string | null {
 }
 
 const insertTexts = new Map<string, string>();
+/** A text per table, column set and row count: a few dozen in practice; past this many the cache starts over. */
+const MAX_INSERT_TEXTS = 1_000;
 
 /**
  * Rows per multi-row INSERT. Without RETURNING (which costs more than it saves), its change count says only
@@ -91,6 +93,7 @@ function insertText(table: string, names: readonly string[], key: string, rows: 
   if (text === undefined) {
     const tuple = `(${names.map(() => '?').join(', ')})`;
     text = `INSERT INTO ${table} (${names.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')} ON CONFLICT (${key}) DO NOTHING`;
+    if (insertTexts.size >= MAX_INSERT_TEXTS) insertTexts.clear();
     insertTexts.set(id, text);
   }
   return text;
