@@ -697,12 +697,14 @@ function verdicts(ms: Measurement[], mem: Memory | undefined): { lines: string[]
     c64b && c64i ? c64i.rps >= 0.8 * c64b.rps : undefined,
     `concurrency 64: igw req/s >= 80% of the bare proxy's (${c64i && c64b ? `${f1(c64i.rps)} / ${f1(c64b.rps)} = ${ratio(c64i.rps, c64b.rps)}` : '-'})`,
   );
+  if (c64b && c64i) lines.push(`INFO  concurrency 64, igw / bare proxy round by round: ${roundRatios(c64i, c64b)}`);
   const vkm = find('vkey64', 'igw');
   const vkv = find('vkey64', 'igwkey');
   verdict(
     vkm && vkv ? vkv.rps >= 0.9 * vkm.rps : undefined,
     `virtual key with budget + rpm limit: req/s >= 90% of the master key's (${vkm && vkv ? `${f1(vkv.rps)} / ${f1(vkm.rps)} = ${ratio(vkv.rps, vkm.rps)}` : '-'})`,
   );
+  if (vkm && vkv) lines.push(`INFO  virtual / master key round by round: ${roundRatios(vkv, vkm)}`);
   const xd = find('xlate1', 'direct');
   const xi = find('xlate1', 'igw');
   const xad = find('xlate1', 'directAnth');
@@ -731,6 +733,20 @@ function verdicts(ms: Measurement[], mem: Memory | undefined): { lines: string[]
   const bad = ms.filter((m) => m.non2xx || m.errors || m.timeouts);
   verdict(ms.length ? bad.length === 0 : undefined, `sanity: every response 2xx, no errors or timeouts${bad.length ? ` (${bad.length} runs had failures)` : ''}`);
   return { lines, failed };
+}
+
+/**
+ * The ratio of two targets' req/s in each round of slices (the k-th slices of a scenario run one after the
+ * other), and their median: how far one run's overall ratio could have landed on another minute.
+ */
+function roundRatios(a: Measurement, b: Measurement): string {
+  const rs = a.sliceRps.map((x, k) => x / b.sliceRps[k]).filter((r) => Number.isFinite(r));
+  if (rs.length === 0) return '-';
+  const sorted = [...rs].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const pct = (r: number): string => `${f1(100 * r)}%`;
+  return `${rs.map(pct).join(', ')} (median ${pct(median)}, range ${pct(sorted[0])}–${pct(sorted[sorted.length - 1])})`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
