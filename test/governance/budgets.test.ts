@@ -102,6 +102,22 @@ for (const backend of MAIN_BACKENDS) {
       await client.chat.completions.create({ model: 'priced', messages: hi, user: 'customer-8' });
     });
 
+    test('an end-user named by `safety_identifier` (OpenAI\'s successor to `user`) has its budget, its block and its spend rows', async () => {
+      await t.admin('POST', '/customer/new', { user_id: 'customer-s', max_budget: 0.0025 });
+      const client = t.client((await t.admin<{ key: string }>('POST', '/key/generate', {})).key);
+      await client.chat.completions.create({ model: 'priced', messages: hi, safety_identifier: 'customer-s' });
+      const err = await budgetRefusal(client.chat.completions.create({ model: 'priced', messages: hi, safety_identifier: 'customer-s' }));
+      assert.match(err.message, /End-user=customer-s/);
+      await t.admin('POST', '/customer/block', { user_ids: ['customer-s'] });
+      const blocked = await client.chat.completions.create({ model: 'priced', messages: hi, safety_identifier: 'customer-s' }).catch((e: unknown) => e);
+      assert.ok(blocked instanceof OpenAI.PermissionDeniedError, String(blocked));
+      assert.equal(blocked.param, 'safety_identifier');
+      assert.match(blocked.message, /End-user 'customer-s' \(the request's safety_identifier\) is blocked/);
+      await t.gw.governance.flushSpendLogs();
+      const rows = await t.admin<{ status: string; end_user: string | null }[]>('GET', '/spend/logs?end_user=customer-s');
+      assert.deepEqual(rows.map((r) => r.status).sort(), ['failure', 'failure', 'success']);
+    });
+
     test('model_max_budget: one model over its budget, the others still served', async () => {
       const { key } = await t.admin<{ key: string }>('POST', '/key/generate', { model_max_budget: { priced: 0.0025 } });
       const client = t.client(key);

@@ -37,6 +37,14 @@ test('bad shapes are a 400 naming the field; oversized metadata is not stored', 
   assert.equal(takeRequestMeta({ user: 42 }, {}).endUser, null);
 });
 
+test("OpenAI's safety_identifier names the end-user when `user` is absent; `user` wins when both are given", () => {
+  assert.equal(takeRequestMeta({ safety_identifier: 'cust-s' }, {}).endUser, 'cust-s');
+  assert.equal(takeRequestMeta({ user: 'cust-u', safety_identifier: 'cust-s' }, {}).endUser, 'cust-u');
+  assert.equal(takeRequestMeta({ user: '', safety_identifier: 'cust-s' }, {}).endUser, 'cust-s');
+  assert.equal(takeRequestMeta({ safety_identifier: 3 }, {}).endUser, null);
+  assert.equal(takeRequestMeta({ safety_identifier: 'cust-s' }, {}, 'metadata.user_id').endUser, null, 'not on /v1/messages');
+});
+
 test('on /v1/messages the end-user is metadata.user_id, which stays in the body for the provider', () => {
   const body: Record<string, unknown> = { metadata: { user_id: 'cust-7', tags: ['t'] }, user: 'not-anthropic' };
   const meta = takeRequestMeta(body, {}, 'metadata.user_id');

@@ -121,7 +121,7 @@ export class Governance {
 
   private async admitWithEndUser(ctx: GovernedContext, call: GovernedCall, endUserId: string): Promise<GovernedCall> {
     const endUser = await this.parts.endUser(endUserId);
-    if (endUser?.record.blocked) throw endUserBlocked(endUser.record.user_id, END_USER_FIELD[call.callType]);
+    if (endUser?.record.blocked) throw endUserBlocked(endUser.record.user_id, call.meta.endUserParam ?? END_USER_FIELD[call.callType]);
     const budgets = endUser?.budget ? { [endUser.budget.budget_id]: endUser.budget } : undefined;
     return admitted(ctx, call, await this.parts.limiter.admit(subjectsOf(ctx.principal, endUser?.record ?? null, budgets), call.model));
   }

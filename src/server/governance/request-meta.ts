@@ -1,6 +1,6 @@
 // What a request says about itself for spend reporting: tags (`metadata.tags` in the body, or the
 // `x-igw-tags` / LiteLLM `x-litellm-tags` header, comma-separated), free-form metadata, and the end-user (the
-// OpenAI `user` field; Anthropic's `metadata.user_id` on /v1/messages). `metadata` is also an OpenAI and an
+// OpenAI `user` field, else `safety_identifier`; Anthropic's `metadata.user_id` on /v1/messages). `metadata` is also an OpenAI and an
 // Anthropic parameter, so it is still sent upstream, less `tags` (an array, which the providers would refuse);
 // LiteLLM's own `litellm_metadata` is igw's alone and is taken out of the body.
 import type { IncomingHttpHeaders } from 'node:http';
@@ -10,6 +10,8 @@ export interface RequestMeta {
   tags: string[];
   metadata: Record<string, unknown>;
   endUser: string | null;
+  /** The body field that named the end-user (`user`, `safety_identifier`, `metadata.user_id`), for errors. */
+  endUserParam: string | null;
 }
 
 /** Where a dialect names the end-user: OpenAI's `user`, Anthropic's `metadata.user_id`. */
@@ -26,8 +28,8 @@ const NO_TAGS: string[] = Object.freeze([]) as unknown as string[];
 const NO_METADATA: Record<string, unknown> = Object.freeze({});
 
 export function takeRequestMeta(body: Record<string, unknown>, headers: IncomingHttpHeaders, endUserField: EndUserField = 'user'): RequestMeta {
-  const endUser = endUserOf(body, endUserField);
-  if (!hasBodyMeta(body) && !hasTagHeader(headers)) return { tags: NO_TAGS, metadata: NO_METADATA, endUser };
+  const { endUser, endUserParam } = endUserOf(body, endUserField);
+  if (!hasBodyMeta(body) && !hasTagHeader(headers)) return { tags: NO_TAGS, metadata: NO_METADATA, endUser, endUserParam };
   const tags = new Set<string>();
   const metadata: Record<string, unknown> = {};
   for (const field of ['litellm_metadata', 'metadata'] as const) {
@@ -46,7 +48,7 @@ export function takeRequestMeta(body: Record<string, unknown>, headers: Incoming
     else if (bodyTags !== undefined) withoutTags(body, rest);
   }
   for (const h of TAG_HEADERS) for (const t of headerValues(headers[h])) addTag(tags, t);
-  return { tags: [...tags], metadata: bounded(metadata), endUser };
+  return { tags: [...tags], metadata: bounded(metadata), endUser, endUserParam };
 }
 
 /**
@@ -62,11 +64,23 @@ function hasTagHeader(headers: IncomingHttpHeaders): boolean {
   return false;
 }
 
-/** The end-user id, when the field holds a non-empty string (the provider validates the rest). */
-function endUserOf(body: Record<string, unknown>, field: EndUserField): string | null {
-  const value = field === 'user' ? body.user : anthropicUserId(body.metadata);
-  return typeof value === 'string' && value.length > 0 ? value : null;
+/**
+ * The end-user id, when the field holds a non-empty string (the provider validates the rest). OpenAI has
+ * deprecated `user` in favour of `safety_identifier`: a client that moved to the new field keeps its
+ * customer's budget and spend attribution; `user` wins when both are given (LiteLLM reads `user`).
+ */
+function endUserOf(body: Record<string, unknown>, field: EndUserField): { endUser: string | null; endUserParam: string | null } {
+  if (field === 'metadata.user_id') return named(anthropicUserId(body.metadata), field);
+  const user = named(body.user, 'user');
+  return user.endUser !== null ? user : named(body.safety_identifier, 'safety_identifier');
 }
+
+/** A non-empty string names the end-user. */
+function named(value: unknown, param: string): { endUser: string | null; endUserParam: string | null } {
+  return typeof value === 'string' && value.length > 0 ? { endUser: value, endUserParam: param } : NO_END_USER;
+}
+
+const NO_END_USER = Object.freeze({ endUser: null, endUserParam: null });
 
 function anthropicUserId(metadata: unknown): unknown {
   return typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>).user_id : undefined;
