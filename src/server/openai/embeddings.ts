@@ -23,41 +23,39 @@ export async function embeddings(ctx: RequestContext, deps: GatewayDeps): Promis
   const body = await readJsonObject(ctx.req, deps.maxBodyBytes);
   const view = validateEmbeddingsRequest(body);
   ctx.log.model = view.model;
-  await deps.governance.preCall(ctx, { callType: 'embeddings', model: view.model, body });
+  // Awaited only when there is something to wait for (the master key's checks finish at once), as on chat.
+  const admitted = deps.governance.preCall(ctx, { callType: 'embeddings', model: view.model, body });
+  if (admitted instanceof Promise) await admitted;
   const route = { model: view.model, stream: false, signal: ctx.signal, admitFallback: fallbackGate(ctx, deps) };
   const routed = await deps.router.execute(route, embeddingsAttempt(body));
   noteRouting(ctx, routed);
-  const answer = routed.value;
+  const reply = embeddingsReply(routed.value, view.base64);
+  ctx.log.usage = reply.usage;
+  routed.finish({ tokens: totalTokens(reply.usage) });
   // Cost headers are set by postCall, so it runs before the body is sent.
-  const postCall = (usage: unknown): Promise<void> | undefined => deps.governance.postCall(ctx, { deployment: routed.deployment, usage });
+  const counted = deps.governance.postCall(ctx, { deployment: routed.deployment, usage: reply.usage });
+  if (counted) await counted;
+  sendJson(ctx.res, 200, reply.body);
+}
+
+/** The usage to count and the body to send: the upstream's own bytes when nothing in them has to change. */
+function embeddingsReply(answer: EmbeddingsAnswer, base64: boolean): { usage: unknown; body: string | Buffer } {
   if ('list' in answer) {
     const list: { data: { embedding: number[] | string }[]; usage: unknown } = answer.list;
-    ctx.log.usage = list.usage;
-    routed.finish({ tokens: totalTokens(list.usage) });
-    await postCall(list.usage);
-    if (view.base64) for (const d of list.data) d.embedding = floatsToBase64(d.embedding as number[]);
-    sendJson(ctx.res, 200, JSON.stringify(list));
-    return;
+    if (base64) for (const d of list.data) d.embedding = floatsToBase64(d.embedding as number[]);
+    return { usage: list.usage, body: JSON.stringify(list) };
   }
-  const { raw } = answer;
   let parsed: EmbeddingList;
   try {
-    parsed = JSON.parse(raw.toString('utf8')) as EmbeddingList;
+    parsed = JSON.parse(answer.raw.toString('utf8')) as EmbeddingList;
   } catch {
-    routed.finish({});
-    await postCall(undefined);
-    sendJson(ctx.res, 200, raw);
-    return;
+    return { usage: undefined, body: answer.raw };
   }
-  ctx.log.usage = parsed.usage;
-  routed.finish({ tokens: totalTokens(parsed.usage) });
-  await postCall(parsed.usage);
-  if (view.base64 && parsed.data?.some((d) => Array.isArray(d.embedding))) {
+  if (base64 && parsed.data?.some((d) => Array.isArray(d.embedding))) {
     for (const d of parsed.data) if (Array.isArray(d.embedding)) d.embedding = floatsToBase64(d.embedding as number[]);
-    sendJson(ctx.res, 200, JSON.stringify(parsed));
-    return;
+    return { usage: parsed.usage, body: JSON.stringify(parsed) };
   }
-  sendJson(ctx.res, 200, raw);
+  return { usage: parsed.usage, body: answer.raw };
 }
 
 /** One attempt on one deployment: the plan's calls run concurrently; any failure fails the attempt. */
