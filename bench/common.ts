@@ -14,6 +14,12 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
 /** A virtual key with a budget (resetting every 30 days) and an rpm limit, far above what a run reaches. */
 export async function virtualKey(igwUrl: string, masterKey: string, alias: string): Promise<string> {
   const res = await fetch(`${igwUrl}/key/generate`, {

@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { freePort, virtualKey } from './common.ts';
+import { freePort, median, virtualKey } from './common.ts';
 import { formatSummary, summariseProfile, type ProfileSummary } from './profile-summary.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -742,11 +742,8 @@ function verdicts(ms: Measurement[], mem: Memory | undefined): { lines: string[]
 function roundRatios(a: Measurement, b: Measurement): string {
   const rs = a.sliceRps.map((x, k) => x / b.sliceRps[k]).filter((r) => Number.isFinite(r));
   if (rs.length === 0) return '-';
-  const sorted = [...rs].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   const pct = (r: number): string => `${f1(100 * r)}%`;
-  return `${rs.map(pct).join(', ')} (median ${pct(median)}, range ${pct(sorted[0])}–${pct(sorted[sorted.length - 1])})`;
+  return `${rs.map(pct).join(', ')} (median ${pct(median(rs))}, range ${pct(Math.min(...rs))}–${pct(Math.max(...rs))})`;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { freePort, virtualKey } from './common.ts';
+import { freePort, median, virtualKey } from './common.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SIM_KEY = 'sk-sim';
@@ -172,11 +172,6 @@ function reading(before: Map<string, number>, after: Map<string, number>, r: Res
   for (const [name, s] of after) all += s - (before.get(name) ?? 0);
   const loop = (after.get('MainThread') ?? 0) - (before.get('MainThread') ?? 0);
   return { requests: n, non2xx: r.non2xx + r.errors, loop: (loop * 1e6) / n, all: (all * 1e6) / n };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 const f1 = (x: number): string => x.toFixed(1);

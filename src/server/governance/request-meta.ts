@@ -1,8 +1,8 @@
 // What a request says about itself for spend reporting: tags (`metadata.tags` in the body, or the
 // `x-igw-tags` / LiteLLM `x-litellm-tags` header, comma-separated), free-form metadata, and the end-user (the
-// OpenAI `user` field, else `safety_identifier`; Anthropic's `metadata.user_id` on /v1/messages). `metadata` is also an OpenAI and an
-// Anthropic parameter, so it is still sent upstream, less `tags` (an array, which the providers would refuse);
-// LiteLLM's own `litellm_metadata` is igw's alone and is taken out of the body.
+// OpenAI `user` field, else `safety_identifier`; Anthropic's `metadata.user_id` on /v1/messages). `metadata`
+// is also an OpenAI and an Anthropic parameter, so it is still sent upstream, less `tags` (an array, which the
+// providers would refuse); LiteLLM's own `litellm_metadata` is igw's alone and is taken out of the body.
 import type { IncomingHttpHeaders } from 'node:http';
 import { badRequest } from '../../canonical/index.ts';
 
