@@ -14,6 +14,13 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The `model_info` of a config entry on the simulator's model, as YAML under `  - model_name: …`: gpt-4o's list
+ * prices, so that every answer is costed and a virtual key's budget is charged (an unpriced model costs 0,
+ * and a budget is then checked but never added to).
+ */
+export const SIM_MODEL_INFO = '    model_info:\n      input_cost_per_token: 0.0000025\n      output_cost_per_token: 0.00001\n';
+
 /** The middle value (the mean of the two middle ones for an even count). */
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { freePort, median, virtualKey } from './common.ts';
+import { SIM_MODEL_INFO, freePort, median, virtualKey } from './common.ts';
 import { formatSummary, summariseProfile, type ProfileSummary } from './profile-summary.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -129,10 +129,13 @@ const SCENARIOS: Scenario[] = [
   { id: 'spendlog64', title: 'chat, non-streaming, concurrency 64, spend logs on vs off', connections: 64, stream: false, targets: ['bare', 'igw', 'igwNoLog'] },
 ];
 
-/** igw's config: one single-deployment group and one five-deployment group, all on the simulator. */
+/**
+ * igw's config: one single-deployment group and one five-deployment group, all on the simulator. The model is
+ * priced (gpt-4o's list prices), so that every answer is costed and a virtual key's budget is charged.
+ */
 function igwConfig(simUrl: string): string {
   const entry = (name: string): string =>
-    `  - model_name: ${name}\n    litellm_params:\n      model: openai/sim-model\n      api_base: ${simUrl}/v1\n      api_key: ${SIM_KEY}\n`;
+    `  - model_name: ${name}\n    litellm_params:\n      model: openai/sim-model\n      api_base: ${simUrl}/v1\n      api_key: ${SIM_KEY}\n${SIM_MODEL_INFO}`;
   const claude = `  - model_name: bench-claude\n    litellm_params:\n      model: anthropic/claude-sim\n      api_base: ${simUrl}\n      api_key: ${SIM_KEY}\n`;
   return `model_list:\n${entry('bench-model')}${[1, 2, 3, 4, 5].map(() => entry('bench-model-5')).join('')}${claude}general_settings:\n  master_key: ${MASTER_KEY}\n`;
 }

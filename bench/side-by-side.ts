@@ -23,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { freePort, median, virtualKey } from './common.ts';
+import { SIM_MODEL_INFO, freePort, median, virtualKey } from './common.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SIM_KEY = 'sk-sim';
@@ -192,7 +192,7 @@ async function main(): Promise<void> {
     const config = join(dir, 'config.yaml');
     writeFileSync(
       config,
-      `model_list:\n  - model_name: bench-model\n    litellm_params:\n      model: openai/sim-model\n      api_base: ${simUrl}/v1\n      api_key: ${SIM_KEY}\ngeneral_settings:\n  master_key: ${MASTER_KEY}\n`,
+      `model_list:\n  - model_name: bench-model\n    litellm_params:\n      model: openai/sim-model\n      api_base: ${simUrl}/v1\n      api_key: ${SIM_KEY}\n${SIM_MODEL_INFO}general_settings:\n  master_key: ${MASTER_KEY}\n`,
     );
     const sides = [againstBare ? await startBare(simUrl) : await startIgw('base', baseTree!, config, dir), await startIgw('this', ROOT, config, dir)];
     process.stderr.write(`base = ${againstBare ? 'the bare proxy' : args.base}, this = the working tree; ${args.key} key; ${args.stream ? 'streamed' : 'JSON'} answers; ${RATE} req/s each, ${CONNECTIONS} connections\n`);
