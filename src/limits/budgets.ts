@@ -121,8 +121,8 @@ export class BudgetLedger {
     });
   }
 
-  /** Adds the request's cost to every accumulator; returns the new totals in order. */
-  async charge(accumulators: readonly Accumulator[], costNanos: number): Promise<number[]> {
+  /** Adds the request's cost to every accumulator; returns the new totals in order (at once from the in-memory state). */
+  charge(accumulators: readonly Accumulator[], costNanos: number): Maybe<number[]> {
     if (costNanos <= 0 || accumulators.length === 0) return [];
     return this.state.addAccumulators(accumulators.map((a) => ({ key: a.key, amount: costNanos, ttlMs: a.ttlMs })));
   }

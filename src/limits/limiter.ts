@@ -126,9 +126,20 @@ export class Limiter {
 
   /**
    * After the call: its cost into every budget accumulator, its tokens into every tpm window (the served
-   * model's). Undefined when there is nothing to add (no cost or no budgets, no tokens or no tpm limits).
+   * model's). Undefined when there is nothing to add (no cost or no budgets, no tokens or no tpm limits), or
+   * when the state has added it at once (the in-memory state): the answer then need not wait for a promise.
    */
   charge(admission: Admission, costNanos: number, tokens: number): Promise<void> | undefined {
+    // A failure comes back as a rejected promise, whether the state answers at once or not (as admit's).
+    try {
+      const work = this.chargeEach(admission, costNanos, tokens);
+      return work.some((w) => w instanceof Promise) ? Promise.all(work).then(() => undefined) : undefined;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  private chargeEach(admission: Admission, costNanos: number, tokens: number): Maybe<unknown>[] {
     const work: Maybe<unknown>[] = [];
     if (costNanos > 0) {
       const accumulators = [...admission.accumulators, ...admission.model.accumulators];
@@ -138,7 +149,7 @@ export class Limiter {
       const tokenWindows = [...admission.tokenWindows, ...admission.model.tokenWindows];
       if (tokenWindows.length > 0) work.push(this.state.consumeWindows(tokenWindows.map((w) => ({ key: w.key, windowMs: w.windowMs, amount: tokens }))));
     }
-    return work.length > 0 ? Promise.all(work).then(() => undefined) : undefined;
+    return work;
   }
 
   /** Gives back the parallel-request slots; safe to call twice. Undefined when there are none to give back. */

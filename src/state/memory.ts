@@ -59,7 +59,7 @@ export class MemoryState implements StateBackend {
     return { key: s.key, count: this.number(windowKey(s.key, resetAt), now), limit: s.limit ?? null, resetAt };
   }
 
-  async addAccumulators(items: readonly { key: string; amount: number; ttlMs?: number }[]): Promise<number[]> {
+  addAccumulators(items: readonly { key: string; amount: number; ttlMs?: number }[]): number[] {
     const now = this.sweep();
     return items.map((it) => {
       const current = this.live(it.key, now);

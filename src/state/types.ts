@@ -63,8 +63,11 @@ export interface StateBackend {
   peekWindows(specs: readonly Pick<WindowSpec, 'key' | 'windowMs' | 'limit'>[]): Promise<WindowCount[]>;
 
   // --- accumulators (budget spend per entity per period) ---
-  /** Adds to each accumulator (creating it at 0), returning the new totals in order. `ttlMs` refreshes expiry. */
-  addAccumulators(items: readonly { key: string; amount: number; ttlMs?: number }[]): Promise<number[]>;
+  /**
+   * Adds to each accumulator (creating it at 0), returning the new totals in order. `ttlMs` refreshes expiry.
+   * At once from the in-memory backend (a priced call of a key with a budget adds to it on every request).
+   */
+  addAccumulators(items: readonly { key: string; amount: number; ttlMs?: number }[]): number[] | Promise<number[]>;
   /** Current totals, 0 for missing ones. At once from the in-memory backend, as consumeWindows. */
   getAccumulators(keys: readonly string[]): number[] | Promise<number[]>;
   /** Sets the total only when the accumulator does not exist (seeding from the store). True if it was set. */

@@ -61,6 +61,16 @@ for (const engine of STATE_ENGINES) {
       assert.equal((await refusal(refused)).type, 'budget_exceeded');
     });
 
+    test('charged at once where the state answers at once (memory): nothing to wait for, and the next admission sees the cost', async () => {
+      const key = [subject({ maxBudget: 0.01, tpm: 1_000 })];
+      await spend(key, 0);
+      const adm = await limiter.admit(key, 'm');
+      const charged = limiter.charge(adm, 10_000_000, 20);
+      assert.equal(charged instanceof Promise, engine.name !== 'memory');
+      await charged;
+      assert.equal((await refusal(limiter.admit(key, 'm'))).type, 'budget_exceeded');
+    });
+
     test('one nano-dollar under the budget still passes', async () => {
       const key = [subject({ maxBudget: 0.01 })];
       await spend(key, 9_999_999);

@@ -195,8 +195,8 @@ export class Governance {
 
   /**
    * Cost into the budgets, tokens into the tpm windows, slots back: all issued at once. Undefined when there is
-   * nothing to count or give back (the master key; a free call of a key without tpm or parallel limits), so
-   * that the answer need not wait for a promise.
+   * nothing to wait for (the master key; a key without parallel limits whose counters the in-memory state
+   * updated at once), so that the answer need not wait for a promise.
    */
   private count(ctx: GovernedContext, admission: Admission, charge: Charge): Promise<void> | undefined {
     if (admission.subjects.length === 0) return undefined;
