@@ -121,9 +121,11 @@ export class BudgetLedger {
     });
   }
 
-  /** Adds the request's cost to every accumulator; returns the new totals in order (at once from the in-memory state). */
+  /**
+   * Adds the request's cost to every accumulator; returns the new totals in order (at once from the in-memory
+   * state). Its caller (Limiter.charge) calls it only with a cost and at least one accumulator.
+   */
   charge(accumulators: readonly Accumulator[], costNanos: number): Maybe<number[]> {
-    if (costNanos <= 0 || accumulators.length === 0) return [];
     return this.state.addAccumulators(accumulators.map((a) => ({ key: a.key, amount: costNanos, ttlMs: a.ttlMs })));
   }
 

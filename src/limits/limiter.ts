@@ -142,11 +142,11 @@ export class Limiter {
   private chargeEach(admission: Admission, costNanos: number, tokens: number): Maybe<unknown>[] {
     const work: Maybe<unknown>[] = [];
     if (costNanos > 0) {
-      const accumulators = [...admission.accumulators, ...admission.model.accumulators];
+      const accumulators = admission.accumulators.concat(admission.model.accumulators);
       if (accumulators.length > 0) work.push(this.budgets.charge(accumulators, costNanos));
     }
     if (tokens > 0) {
-      const tokenWindows = [...admission.tokenWindows, ...admission.model.tokenWindows];
+      const tokenWindows = admission.tokenWindows.concat(admission.model.tokenWindows);
       if (tokenWindows.length > 0) work.push(this.state.consumeWindows(tokenWindows.map((w) => ({ key: w.key, windowMs: w.windowMs, amount: tokens }))));
     }
     return work;
