@@ -10,6 +10,9 @@ test('uuidV7: RFC 9562 layout, the time in its first 48 bits, and ids that sort 
   const id = uuidV7(at);
   assert.match(id, UUID_V7);
   assert.equal(parseInt(id.slice(0, 8) + id.slice(9, 13), 16), at);
+  for (const ms of [0, 0xffffff, 0x1000000, 2 ** 48 - 1]) {
+    assert.equal(parseInt(uuidV7(ms).slice(0, 8) + uuidV7(ms).slice(9, 13), 16), ms, `the time ${ms} in the first 48 bits`);
+  }
   const ids = [uuidV7(at + 2), uuidV7(at), uuidV7(at + 1)];
   assert.deepEqual([...ids].sort(), [ids[1], ids[2], ids[0]]);
   assert.notEqual(uuidV7(at), uuidV7(at), 'distinct within the same millisecond');
