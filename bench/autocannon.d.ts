@@ -11,6 +11,8 @@ declare module 'autocannon' {
     pipelining?: number;
     /** Seconds. */
     duration?: number;
+    /** Stop after this many requests instead of after `duration`. */
+    amount?: number;
     /** Seconds. */
     timeout?: number;
     /** Requests per second across all connections (default: as fast as the server answers). */

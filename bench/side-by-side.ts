@@ -15,18 +15,16 @@
 // at --rate req/s each for --seconds and reads every thread's CPU time from /proc/<pid>/task/*/stat (Linux
 // only). `--key virtual`: each gateway generates a key with a budget (30-day period) and an rpm limit, so
 // every request runs the full governance path (the bare proxy has no keys: it is called with the simulator's).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { SIM_MODEL_INFO, freePort, median, virtualKey } from './common.ts';
+import { SIM_KEY, chatBody, children, freePort, median, oneDeploymentConfig, responds, startServer, virtualKey } from './common.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const SIM_KEY = 'sk-sim';
 const MASTER_KEY = 'sk-side-by-side';
 
 const { values: args } = parseArgs({
@@ -53,38 +51,10 @@ if (!(RATE > 0 && SECONDS > 0 && WARMUP >= 0 && FIRST_WARMUP >= 0 && Number.isIn
 }
 if (args.key !== 'master' && args.key !== 'virtual') throw new Error("--key is 'master' or 'virtual'");
 
-const children = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-});
-
 /** Starts `node script argv` and resolves once `ready` answers true. */
-async function start(script: string, argv: string[], env: NodeJS.ProcessEnv, ready: () => Promise<boolean>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [script, ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  children.add(child);
-  let errors = '';
-  child.stderr!.on('data', (d: Buffer) => (errors = (errors + d.toString()).slice(-4096)));
-  child.once('exit', (code) => {
-    if (children.has(child)) {
-      process.stderr.write(`${script} exited (code ${code}):\n${errors}\n`);
-      process.exit(1);
-    }
-  });
-  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(50)) {
-    if (await ready()) return child;
-  }
-  throw new Error(`${script} did not start within 20 s:\n${errors}`);
+function start(script: string, argv: string[], env: NodeJS.ProcessEnv, ready: () => Promise<boolean>): Promise<ChildProcess> {
+  return startServer(process.execPath, [script, ...argv], env, ready);
 }
-
-/** Whether anything answers HTTP at `url` (a server listens once it is ready). */
-const responds = (url: string) => async (): Promise<boolean> => {
-  try {
-    await (await fetch(url)).arrayBuffer();
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 type Result = Awaited<ReturnType<typeof autocannon>>;
 
@@ -120,17 +90,7 @@ async function startIgw(label: string, tree: string, config: string, dir: string
   return { label, pid: child.pid!, url, key: args.key === 'virtual' ? await virtualKey(url, MASTER_KEY, 'side-by-side') : MASTER_KEY };
 }
 
-const BODY = JSON.stringify({
-  model: 'bench-model',
-  messages: [
-    { role: 'system', content: 'You are a helpful assistant for an online bookshop. Answer briefly and politely.' },
-    { role: 'user', content: 'Do you have the second edition of "Designing Data-Intensive Applications" in stock, and how fast can you ship it?' },
-  ],
-  temperature: 0.7,
-  max_tokens: 256,
-  // Streamed answers ask for the usage chunk, as igw itself does upstream (bench/run.ts does the same).
-  ...(args.stream ? { stream: true, stream_options: { include_usage: true } } : {}),
-});
+const BODY = chatBody(args.stream);
 
 function load(side: Side, seconds: number): PromiseLike<Result> {
   return autocannon({
@@ -190,10 +150,7 @@ async function main(): Promise<void> {
     const simUrl = `http://127.0.0.1:${simPort}`;
     await start(join(ROOT, 'test/simulator/cli.ts'), ['--port', String(simPort), '--api-key', SIM_KEY], {}, responds(simUrl));
     const config = join(dir, 'config.yaml');
-    writeFileSync(
-      config,
-      `model_list:\n  - model_name: bench-model\n    litellm_params:\n      model: openai/sim-model\n      api_base: ${simUrl}/v1\n      api_key: ${SIM_KEY}\n${SIM_MODEL_INFO}general_settings:\n  master_key: ${MASTER_KEY}\n`,
-    );
+    writeFileSync(config, oneDeploymentConfig(simUrl, MASTER_KEY));
     const sides = [againstBare ? await startBare(simUrl) : await startIgw('base', baseTree!, config, dir), await startIgw('this', ROOT, config, dir)];
     process.stderr.write(`base = ${againstBare ? 'the bare proxy' : args.base}, this = the working tree; ${args.key} key; ${args.stream ? 'streamed' : 'JSON'} answers; ${RATE} req/s each, ${CONNECTIONS} connections\n`);
     await Promise.all(sides.map((s) => load(s, FIRST_WARMUP)));
