@@ -47,7 +47,7 @@ const CALLGRIND = ['--tool=callgrind', '--instr-atstart=no', '--separate-threads
 /** Under valgrind a server starts ~50x slower than natively. */
 const START_TIMEOUT_MS = 300_000;
 
-interface Proxy {
+interface Target {
   label: string;
   pid: number;
   url: string;
@@ -77,7 +77,7 @@ async function startUnderCallgrind(label: string, script: string, argv: string[]
   return child.pid!;
 }
 
-async function startProxies(simUrl: string, dir: string): Promise<Proxy[]> {
+async function startProxies(simUrl: string, dir: string): Promise<Target[]> {
   const barePort = await freePort();
   const bareUrl = `http://127.0.0.1:${barePort}`;
   const bare = await startUnderCallgrind('bare', join(ROOT, 'bench/bare-proxy.ts'), ['--upstream', simUrl, '--port', String(barePort)], {}, bareUrl, dir);
@@ -94,7 +94,7 @@ async function startProxies(simUrl: string, dir: string): Promise<Proxy[]> {
   ];
 }
 
-async function load(p: Proxy, amount: number): Promise<void> {
+async function load(p: Target, amount: number): Promise<void> {
   const r = await autocannon({
     url: `${p.url}/v1/chat/completions`,
     method: 'POST',
@@ -107,7 +107,7 @@ async function load(p: Proxy, amount: number): Promise<void> {
 }
 
 /** Dumps the counts since the last dump; resolves with this window's files (`<label>.<pid>.<dump>-<thread>`). */
-async function dump(p: Proxy, dir: string, n: number): Promise<string[]> {
+async function dump(p: Target, dir: string, n: number): Promise<string[]> {
   execFileSync('callgrind_control', ['--dump', String(p.pid)], { stdio: 'ignore' });
   const prefix = `${p.label}.${p.pid}.${n}-`;
   for (let tries = 0; tries < 600; tries++, await sleep(100)) {
